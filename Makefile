@@ -1,0 +1,35 @@
+# budgetbook — `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+RAW    ?= data/raw
+CLEAN  ?= data/clean
+JOBS   ?= 2
+
+.PHONY: help install run extract test lint bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(BIN)/budgetbook: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/budgetbook  ## create .venv and install budgetbook with its dependencies
+
+run: install  ## install, then run the main job on the default input (data/raw)
+	$(BIN)/budgetbook extract $(RAW) --out $(CLEAN) --jobs $(JOBS)
+
+extract: run  ## same as run
+
+test: install  ## install, then lint and run the test suite
+	$(BIN)/ruff check lib tests benchmarks
+	$(BIN)/python -m pytest
+
+bench: install  ## benchmark the PDF reader on ../shared/corpus/pdf
+	$(BIN)/python benchmarks/read_corpus.py
+
+clean:  ## remove generated frames and reports
+	rm -rf $(CLEAN) reports

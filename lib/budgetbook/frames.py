@@ -1,0 +1,166 @@
+"""The tidy frames (see shared spec `tidy-schema.md`) built from read documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from budgetbook.document import Document, Paragraph, Table
+
+SCHEMAS: dict[str, dict[str, str]] = {
+    "documents": {
+        "doc_id": "string",
+        "source_file": "string",
+        "format": "string",
+        "encoding": "string",
+        "pages": "Int64",
+        "sha256": "string",
+        "paragraphs": "Int64",
+        "tables": "Int64",
+    },
+    "paragraphs": {
+        "doc_id": "string",
+        "block": "Int64",
+        "section": "string",
+        "text": "string",
+        "raw": "string",
+        "page": "Int64",
+        "line": "Int64",
+        "location": "string",
+    },
+    "tables": {
+        "doc_id": "string",
+        "table_id": "Int64",
+        "block": "Int64",
+        "title": "string",
+        "unit": "string",
+        "caption": "string",
+        "section": "string",
+        "n_rows": "Int64",
+        "n_cols": "Int64",
+        "pages": "string",
+        "location": "string",
+    },
+    "table_cells": {
+        "doc_id": "string",
+        "table_id": "Int64",
+        "row": "Int64",
+        "col": "Int64",
+        "text": "string",
+        "page": "Int64",
+        "line": "Int64",
+    },
+    "problems": {
+        "doc_id": "string",
+        "source_file": "string",
+        "stage": "string",
+        "severity": "string",
+        "message": "string",
+    },
+}
+SECTION_SEP = " / "
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that went wrong with one file, in words a user can act on."""
+
+    doc_id: str
+    source_file: str
+    stage: str
+    severity: str  # error: the document was not read; warning: read, but incomplete
+    message: str
+
+
+def typed(name: str, records: Iterable[dict]) -> pd.DataFrame:
+    """A frame with exactly the columns and dtypes of schema `name`."""
+    schema = SCHEMAS[name]
+    frame = pd.DataFrame.from_records(list(records), columns=list(schema))
+    return frame.astype(schema)
+
+
+def document_records(doc: Document) -> dict:
+    return {
+        "doc_id": doc.doc_id,
+        "source_file": doc.source_file,
+        "format": doc.format,
+        "encoding": doc.encoding,
+        "pages": doc.pages,
+        "sha256": doc.sha256,
+        "paragraphs": len(doc.paragraphs),
+        "tables": len(doc.tables),
+    }
+
+
+def paragraph_records(doc: Document) -> list[dict]:
+    return [
+        {
+            "doc_id": doc.doc_id,
+            "block": i,
+            "section": SECTION_SEP.join(b.section),
+            "text": b.text,
+            "raw": b.raw,
+            "page": b.location.page,
+            "line": b.location.line,
+            "location": str(b.location),
+        }
+        for i, b in enumerate(doc.blocks)
+        if isinstance(b, Paragraph)
+    ]
+
+
+def table_records(doc: Document) -> list[dict]:
+    tables = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Table)]
+    return [
+        {
+            "doc_id": doc.doc_id,
+            "table_id": table_id,
+            "block": block,
+            "title": t.title,
+            "unit": t.unit,
+            "caption": "\n".join(t.caption),
+            "section": SECTION_SEP.join(t.section),
+            "n_rows": len(t.rows),
+            "n_cols": t.n_cols,
+            "pages": ",".join(map(str, t.pages)),
+            "location": str(t.location),
+        }
+        for table_id, (block, t) in enumerate(tables, start=1)
+    ]
+
+
+def cell_records(doc: Document) -> list[dict]:
+    out = []
+    for table_id, table in enumerate(doc.tables, start=1):
+        for r, row in enumerate(table.rows):
+            loc = table.row_locations[r] if r < len(table.row_locations) else table.location
+            out.extend(
+                {
+                    "doc_id": doc.doc_id,
+                    "table_id": table_id,
+                    "row": r,
+                    "col": c,
+                    "text": text,
+                    "page": loc.page,
+                    "line": loc.line,
+                }
+                for c, text in enumerate(row)
+            )
+    return out
+
+
+def problem_records(problems: Iterable[Problem]) -> list[dict]:
+    return [p.__dict__ for p in problems]
+
+
+def build_frames(docs: list[Document], problems: list[Problem]) -> dict[str, pd.DataFrame]:
+    """All reading-stage frames for a run."""
+    return {
+        "documents": typed("documents", (document_records(d) for d in docs)),
+        "paragraphs": typed("paragraphs", (r for d in docs for r in paragraph_records(d))),
+        "tables": typed("tables", (r for d in docs for r in table_records(d))),
+        "table_cells": typed("table_cells", (r for d in docs for r in cell_records(d))),
+        "problems": typed("problems", problem_records(problems)),
+    }

@@ -1,0 +1,84 @@
+"""Readers: one per format, all returning the same `Document`.
+
+`read_document` decides the format from the file's content, not its name (collected files
+are often misnamed: a web page saved as `.doc`, a PDF without extension), and raises
+`ReadError` with a reason a user can act on when the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+from budgetbook.document import Document
+from budgetbook.outline import assign_sections
+
+
+class ReadError(Exception):
+    """A document that cannot be read; the message says why, in words a user can act on."""
+
+
+_HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<?xml")
+
+
+def sniff_format(data: bytes, suffix: str) -> str:
+    """Return 'pdf', 'docx', 'text' or raise ReadError for content that is not a document we read."""
+    if not data.strip():
+        raise ReadError("empty file (0 bytes)" if not data else "empty file (white space only)")
+    head = data[:1024].lstrip().lower()
+    if data[:1024].find(b"%PDF-") != -1:
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        return _zip_format(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReadError("legacy Word/WPS binary (.doc); save it as .docx or PDF and read that")
+    if head.startswith(_HTML_MARKS) or b"<html" in head:
+        raise ReadError(f"an HTML page (named {suffix or 'without extension'}), not a disclosure document")
+    if suffix == ".pdf":
+        raise ReadError("named .pdf but is not a PDF (no %PDF header)")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(f"unknown binary format ({suffix or 'no extension'})")
+    return "text"
+
+
+def _zip_format(data: bytes) -> str:
+    import io
+
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile as exc:
+        raise ReadError(f"damaged zip container: {exc}") from exc
+    if "word/document.xml" in names:
+        return "docx"
+    raise ReadError("a zip archive that is not a Word document; unpack it into the raw folder")
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_document(path: Path, source_file: str, doc_id: str) -> Document:
+    """Read one file of any supported format into a Document (sections assigned)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot open file: {exc.strerror or exc}") from exc
+    fmt = sniff_format(data, path.suffix.lower())
+    doc = Document(doc_id=doc_id, source_file=source_file, format=fmt, sha256=file_sha256(data))
+    if fmt == "pdf":
+        from budgetbook.readers.pdf import read_pdf
+
+        read_pdf(data, doc)
+    elif fmt == "docx":
+        from budgetbook.readers.docx import read_docx
+
+        read_docx(data, doc)
+    else:
+        from budgetbook.readers.text import read_text
+
+        read_text(data, doc)
+    if not doc.blocks:
+        raise ReadError("no text found in the file")
+    assign_sections(doc.blocks)
+    return doc

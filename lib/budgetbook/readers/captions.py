@@ -1,0 +1,73 @@
+"""Table captions: the title line, the unit line (单位：元 / 单位：万元) and 编制单位-style lines.
+
+Shared by every reader so that a table's title and unit are found the same way whatever the
+format. The patterns are data about the genre, not about any one document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from budgetbook.text import normalize
+
+_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|亿元|元)")
+_UNIT_ANYWHERE = re.compile(r"[（(]\s*(?:金额)?单位\s*[:：]?\s*(万元|千元|亿元|元)\s*[)）]")
+_ISSUER = re.compile(r"^(?:编制单位|编制部门|部门名称|单位名称|预算单位|填报单位|预算部门)\s*[:：]")
+_CODE_ONLY = re.compile(r"^(?:附件|附表|公开|部门公开表|预算公开表)?\s*[\d\-－一二三四五六七八九十]*\s*表?\s*[\d\-－]*$")
+_YEAR_NOTE = re.compile(r"^[（(]\s*\d{4}\s*年度?\s*[)）]$")
+MAX_CAPTION_LEN = 60
+
+
+def unit_of(text: str) -> str:
+    """The money unit a caption line declares ('元', '万元', …), or ''."""
+    s = normalize(text).replace(" ", "")
+    m = _UNIT.search(s) or _UNIT_ANYWHERE.search(s)
+    return m.group(1) if m else ""
+
+
+def is_code_label(text: str) -> bool:
+    """A bare table number such as `公开01表`, `部门公开表1`, `附件1-2`, `表3`."""
+    s = normalize(text).replace(" ", "")
+    return bool(s) and len(s) <= 12 and bool(_CODE_ONLY.match(s))
+
+
+def is_caption_line(text: str) -> bool:
+    """A short line that belongs above a table rather than to the prose."""
+    s = normalize(text).replace(" ", "")
+    if not s or len(s) > MAX_CAPTION_LEN:
+        return False
+    if s.endswith(("。", "；")):
+        return False
+    return bool(
+        unit_of(s) or _ISSUER.match(s) or is_code_label(s) or _YEAR_NOTE.match(s) or is_title(s)
+    )
+
+
+def is_title(text: str) -> bool:
+    """A table title: a short line naming a 表 (情况表, 总表, 目标表 …), not a sentence."""
+    s = normalize(text).replace(" ", "")
+    if not s or len(s) > MAX_CAPTION_LEN or is_code_label(s) or "。" in s:
+        return False
+    return s.endswith("表") or bool(re.search(r"表[（(].{1,12}[)）]$", s)) or "表：" in s[:8]
+
+
+def pick_title(lines: list[str]) -> str:
+    """The title among caption lines: the last 表 line, else the last non-unit, non-issuer line."""
+    titles = [ln for ln in lines if is_title(ln)]
+    if titles:
+        return titles[-1].strip()
+    plain = [
+        ln
+        for ln in lines
+        if not unit_of(ln) and not _ISSUER.match(normalize(ln).replace(" ", "")) and not is_code_label(ln)
+    ]
+    return plain[-1].strip() if plain else ""
+
+
+def unit_from(lines: list[str]) -> str:
+    """The unit declared by any of the caption lines."""
+    for ln in lines:
+        unit = unit_of(ln)
+        if unit:
+            return unit
+    return ""

@@ -1,0 +1,182 @@
+"""Plain-text exports: encoding detection, paragraphs, tab-laid-out and pipe tables.
+
+Word's "save as text" writes a table cell by cell: a line starting with a tab opens a cell,
+a line that follows a cell without a blank line continues that cell, and a blank line ends
+the row. Web copies use `| a | b |` rows instead. Every other non-blank line is a paragraph.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+from charset_normalizer import from_bytes
+
+from budgetbook.document import Block, Document, Location, Paragraph, Table
+from budgetbook.outline import heading_rank
+from budgetbook.readers import ReadError
+from budgetbook.readers.captions import is_caption_line, is_title, pick_title, unit_from
+from budgetbook.text import join_lines, normalize
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_LEGACY = ["gb18030", "big5"]
+# Characters frequent in disclosures, in both scripts: decoding with the wrong legacy codec
+# yields valid but rare characters, so the share of these tells the right codec.
+_COMMON = set(
+    "的一是在年元万和及其中部门单位预算决算收入支出经费项目公共财政拨款基本人员政府办公务用车接待"
+    "部門單位預算決算收支經費項目財政撥款基本人員政府辦公務用車接待會議費情況說明"
+)
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
+MAX_CONTINUATION = 80
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode text bytes; returns (text, encoding). Raises ReadError if no Chinese codec fits."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates: dict[str, str] = {}
+    for enc in _LEGACY:
+        try:
+            candidates[enc] = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    guess = from_bytes(data, cp_isolation=[*_LEGACY, "utf_8"]).best()
+    if guess is not None and guess.encoding in candidates and len(data) >= 200:
+        return candidates[guess.encoding], guess.encoding
+    if candidates:
+        enc = max(candidates, key=lambda e: _common_share(candidates[e]))
+        return candidates[enc], enc
+    raise ReadError("text in an unknown encoding (not UTF-8, UTF-16, GB18030/GBK or Big5)")
+
+
+def _common_share(text: str) -> float:
+    return sum(ch in _COMMON for ch in text) / max(1, len(text))
+
+
+@dataclass
+class _TableBuilder:
+    """Collects the rows of one tab-laid-out table."""
+
+    start: int
+    rows: list[list[str]] = field(default_factory=list)
+    row_lines: list[int] = field(default_factory=list)
+    row: list[str] = field(default_factory=list)
+    row_line: int = 0
+
+    def open_cell(self, text: str, line: int) -> None:
+        if not self.row:
+            self.row_line = line
+        self.row.append(text.strip(" \t\u3000\xa0"))
+
+    def continue_cell(self, text: str) -> None:
+        self.row[-1] = join_lines([self.row[-1], text.strip(" \t\u3000\xa0")])
+
+    def end_row(self) -> None:
+        if self.row:
+            self.rows.append(self.row)
+            self.row_lines.append(self.row_line)
+        self.row = []
+
+
+def read_text(data: bytes, doc: Document) -> None:
+    """Fill `doc` from the bytes of a plain-text export."""
+    text, doc.encoding = decode(data)
+    doc.blocks = parse_lines(text.splitlines())
+
+
+def parse_lines(lines: list[str]) -> list[Block]:
+    """Turn the lines of a text export into paragraphs and tables."""
+    blocks: list[Block] = []
+    table: _TableBuilder | None = None
+    prev = "blank"  # kind of the previous line: cell, blank, text, pipe
+    i = 0
+    while i < len(lines):
+        line, no = lines[i], i + 1
+        if _PIPE_ROW.match(line) and table is None:
+            i = _read_pipe_table(lines, i, blocks)
+            prev = "pipe"
+            continue
+        if line.startswith("\t"):
+            table = table or _TableBuilder(start=no)
+            table.open_cell(line[1:], no)
+            prev = "cell"
+        elif not line.strip(" \r\n"):  # a line of U+3000 only still continues a cell
+            if table is not None:
+                table.end_row()
+            prev = "blank"
+        elif table is not None and prev == "cell" and _continues_cell(line):
+            table.continue_cell(line)
+        elif not line.strip():
+            prev = "blank"
+        else:
+            if table is not None:
+                _close_table(table, blocks)
+                table = None
+            blocks.append(Paragraph(raw=line.strip(), location=Location(line=no)))
+            prev = "text"
+        i += 1
+    if table is not None:
+        _close_table(table, blocks)
+    return blocks
+
+
+def _continues_cell(line: str) -> bool:
+    """A line right after a cell continues it unless it is clearly new prose."""
+    s = normalize(line)
+    return len(s) <= MAX_CONTINUATION and heading_rank(s) not in (0, 1)
+
+
+def _close_table(builder: _TableBuilder, blocks: list[Block]) -> None:
+    builder.end_row()
+    rows = [r for r in builder.rows if any(c for c in r)]
+    if not rows:
+        return
+    locs = [Location(line=n) for r, n in zip(builder.rows, builder.row_lines, strict=True) if any(r)]
+    blocks.append(_with_caption(Table(rows=rows, location=locs[0], row_locations=locs), blocks))
+
+
+def _with_caption(table: Table, blocks: list[Block]) -> Table:
+    """Move the caption lines printed just above the table into it (numbered headings stay)."""
+    caption: list[str] = []
+    while blocks and isinstance(blocks[-1], Paragraph) and is_caption_line(blocks[-1].raw):
+        if heading_rank(blocks[-1].text) is not None:
+            caption.insert(0, blocks[-1].raw)
+            break
+        caption.insert(0, blocks.pop().raw)
+        if len(caption) >= 4:
+            break
+    table.caption = caption
+    table.unit = unit_from(caption)
+    table.title = pick_title(caption)
+    if not table.title and blocks and isinstance(blocks[-1], Paragraph):
+        above = blocks[-1].text
+        if (len(above) <= 30 and not above.endswith(("。", "：", "；"))) or is_title(above):
+            table.title = blocks[-1].raw.strip()
+    return table
+
+
+def _read_pipe_table(lines: list[str], i: int, blocks: list[Block]) -> int:
+    """Read consecutive `| a | b |` rows starting at line index i; returns the next index."""
+    rows: list[list[str]] = []
+    locs: list[Location] = []
+    while i < len(lines) and _PIPE_ROW.match(lines[i]):
+        if not _PIPE_RULE.match(lines[i]):
+            rows.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
+            locs.append(Location(line=i + 1))
+        i += 1
+    if rows:
+        blocks.append(_with_caption(Table(rows=rows, location=locs[0], row_locations=locs), blocks))
+    return i

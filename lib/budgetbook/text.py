@@ -1,0 +1,94 @@
+"""Text normalisation and number parsing shared by every later step.
+
+Disclosures mix full-width and half-width characters, PDF layout leaves spaces inside
+words (`经 费 总预 算`) and numbers (`37 337 407.64`), and amounts carry thousands
+separators in either width (`1,200,000`, `1，200，000`). `normalize` maps all of that
+to one canonical form; callers keep the original text for evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Full-width ASCII block (！ to ～) to ASCII, except the CJK punctuation that Chinese
+# text uses as its own (（）：；，！？ stay full-width; ASCII forms are mapped to them below).
+_KEEP_FULLWIDTH = set("（）：；，！？")
+_FULLWIDTH = {
+    cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH
+}
+_ODD_SPACES = {
+    cp: " "
+    for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)
+}
+_DELETE = {cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)}
+_VARIANTS = {ord("萬"): "万", ord("億"): "亿", ord("〇"): "零"}
+_TABLE = {**_FULLWIDTH, **_ODD_SPACES, **_DELETE, **_VARIANTS}
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\u2019\u2014\u2026"
+_WIDE = f"{_CJK}{_CJK_PUNCT}"
+
+_SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
+# A space is layout, not content, when a CJK character or CJK punctuation is on either side.
+_SPACE_NEAR_WIDE = re.compile(rf"(?<=[{_WIDE}]) | (?=[{_WIDE}])")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+_SPACED_GROUPS = re.compile(r"(?<![\d.,，])(\d{1,3})((?: \d{3})+)(?=\.\d|(?![\d,，]))")
+_SPACED_DECIMAL = re.compile(r"(?<=\d) ?\. ?(?=\d)")
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d) +(?=%)")
+_ASCII_PUNCT_NEAR_CJK = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，", "!": "！", "?": "？"}
+_ASCII_PUNCT_RE = re.compile(rf"(?<=[{_WIDE}])[():;,!?]|[():;,!?](?=[{_WIDE}])")
+
+
+def normalize(text: str) -> str:
+    """Return the canonical form of `text`: ASCII digits, CJK punctuation, no layout spaces."""
+    if not text:
+        return ""
+    out = text.translate(_TABLE)
+    out = _SPACE_RUN.sub(" ", out).strip()
+    out = _SPACE_NEAR_WIDE.sub("", out)
+    out = _SPACED_DECIMAL.sub(".", out)
+    out = _SPACED_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), out)
+    out = _THOUSANDS.sub("", out)
+    out = _SPACE_BEFORE_PERCENT.sub("", out)
+    out = _ASCII_PUNCT_RE.sub(lambda m: _ASCII_PUNCT_NEAR_CJK[m.group(0)], out)
+    return out
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join lines broken by layout: no separator between CJK, a space between Latin words."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
+            out += " "
+        out += part
+    return out
+
+
+def squash(text: str) -> str:
+    """Remove every kind of white space (for comparing labels and cells)."""
+    return re.sub(r"\s+", "", normalize(text))
+
+
+_AMOUNT = re.compile(r"^[（(]?([-−－]?)\s*(\d+(?:\.\d+)?)[)）]?$")
+_EMPTY_MARKS = {"", "-", "—", "——", "--", "－", "/", "…", "……", "*", "**"}
+
+
+def parse_number(text: str | None) -> float | None:
+    """Parse a printed amount or rate: `1,935.36`, `-126.49`, `（12.5）`, `3.8%`; None if not a number.
+
+    A bracketed amount is negative, as in accounting tables. Dashes and blanks are None.
+    """
+    if text is None:
+        return None
+    s = normalize(str(text)).replace(" ", "").rstrip("%")
+    s = s.replace("万元", "").replace("元", "") if s[:1].isdigit() or s[:1] in "-−－(（" else s
+    if s in _EMPTY_MARKS:
+        return None
+    m = _AMOUNT.match(s)
+    if not m:
+        return None
+    value = float(m.group(2))
+    negative = bool(m.group(1)) or s.startswith(("(", "（"))
+    return -value if negative else value
