@@ -43,16 +43,47 @@ def heading_label(text: str) -> str:
     return label[:MAX_LABEL].strip()
 
 
+_TOC_TITLE = re.compile(r"^目\s*录$")
+_TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|-{3,})\s*\d*\s*$")
+TOC = "目录"
+MAX_TOC_ENTRY = 60
+
+
+def _toc_entry(text: str, seen: set[str]) -> bool:
+    """A line of a table of contents: short, numbered or with a dot leader, not seen before."""
+    key = re.sub(r"\s+", "", _TOC_LEADER.sub("", text))
+    if len(text) > MAX_TOC_ENTRY or key in seen:
+        return False  # a repeated entry is the body's own heading: the contents are over
+    if heading_rank(text) is None and not _TOC_LEADER.search(text):
+        return False
+    seen.add(key)
+    return True
+
+
 def assign_sections(blocks: Iterable[Block]) -> list[Block]:
-    """Set `section` on every block from the numbered headings before it; returns the blocks."""
+    """Set `section` on every block from the numbered headings before it; returns the blocks.
+
+    The entries of a table of contents (目录) get the section ('目录',) and open no section.
+    """
     stack: list[tuple[int, str]] = []
     out = list(blocks)
+    toc: set[str] | None = None
     for block in out:
         if isinstance(block, Paragraph):
-            rank = heading_rank(block.text)
+            text = block.text
+            if _TOC_TITLE.match(text.replace(" ", "")):
+                toc = set()
+                block.section = (TOC,)
+                continue
+            if toc is not None and _toc_entry(text, toc):
+                block.section = (TOC,)
+                continue
+            toc = None
+            rank = heading_rank(text)
             if rank is not None:
                 stack = [(r, s) for r, s in stack if r < rank]
-                stack.append((rank, heading_label(block.text)))
-        if isinstance(block, Paragraph | Table):
-            block.section = tuple(s for _, s in stack)
+                stack.append((rank, heading_label(text)))
+        else:
+            toc = None
+        block.section = tuple(s for _, s in stack)
     return out
