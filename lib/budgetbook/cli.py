@@ -40,8 +40,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for p in result.problems:
         print(f"{p.severity}: {p.message}", file=sys.stderr)
     if result.failed:
-        print(f"{len(result.failed)} of {len(result.failed) + len(result.documents)} files could not be read",
-              file=sys.stderr)
+        print(
+            f"{len(result.failed)} of {len(result.failed) + len(result.documents)} files could not be read",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
     return EXIT_OK
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from budgetbook.document import Block, Paragraph, Table
+from budgetbook.document import Block, Paragraph
 
 _CN = "一二三四五六七八九十百零〇两"
 # (rank, pattern) — lower rank is higher in the outline.

@@ -18,6 +18,8 @@ from budgetbook.readers import ReadError, read_document
 from budgetbook.storage import write_frames
 
 _SKIP_PREFIXES = (".", "~$", "__")
+# Files kept beside a collection that are not documents: manifests, notes, checksums.
+METADATA_SUFFIXES = frozenset({".md", ".tsv", ".csv", ".json", ".yaml", ".yml", ".ini", ".log", ".sha256"})
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,15 @@ class RunResult:
         return [p for p in self.problems if p.severity == "error"]
 
 
+def is_candidate(path: Path, raw: Path) -> bool:
+    """A file to read: not hidden, not an Office lock file, not collection metadata."""
+    hidden = any(part.startswith(_SKIP_PREFIXES) for part in path.relative_to(raw).parts)
+    return path.is_file() and not hidden and path.suffix.lower() not in METADATA_SUFFIXES
+
+
 def discover(raw: Path) -> list[Source]:
-    """Every non-hidden file below `raw`, sorted, each with a unique doc_id (the file stem)."""
-    files = sorted(
-        p
-        for p in raw.rglob("*")
-        if p.is_file() and not any(part.startswith(_SKIP_PREFIXES) for part in p.relative_to(raw).parts)
-    )
+    """Every document file below `raw`, sorted, each with a unique doc_id (the file stem)."""
+    files = sorted(p for p in raw.rglob("*") if is_candidate(p, raw))
     stems = [p.stem for p in files]
     sources = []
     for p in files:
@@ -60,6 +64,7 @@ def discover(raw: Path) -> list[Source]:
 
 def read_one(source: Source) -> tuple[Document | None, list[Problem]]:
     """Read one file; never raises. A file yields a document, a problem, or both (read, incomplete)."""
+
     def problem(severity: str, message: str) -> Problem:
         return Problem(source.doc_id, source.source_file, "read", severity, message)
 
@@ -89,8 +94,18 @@ def read_all(sources: list[Source], jobs: int = 1, progress: bool = True) -> Ite
                 try:
                     result = future.result()
                 except Exception as exc:  # the worker process itself died
-                    result = (None, [Problem(source.doc_id, source.source_file, "read", "error",
-                                             f"{source.source_file}: reader crashed: {exc}")])
+                    result = (
+                        None,
+                        [
+                            Problem(
+                                source.doc_id,
+                                source.source_file,
+                                "read",
+                                "error",
+                                f"{source.source_file}: reader crashed: {exc}",
+                            )
+                        ],
+                    )
                 yield source, result
                 bar.update()
 

@@ -13,13 +13,8 @@ import re
 # Full-width ASCII block (！ to ～) to ASCII, except the CJK punctuation that Chinese
 # text uses as its own (（）：；，！？ stay full-width; ASCII forms are mapped to them below).
 _KEEP_FULLWIDTH = set("（）：；，！？")
-_FULLWIDTH = {
-    cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH
-}
-_ODD_SPACES = {
-    cp: " "
-    for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)
-}
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH}
+_ODD_SPACES = {cp: " " for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)}
 _DELETE = {cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)}
 _VARIANTS = {ord("萬"): "万", ord("億"): "亿", ord("〇"): "零"}
 _TABLE = {**_FULLWIDTH, **_ODD_SPACES, **_DELETE, **_VARIANTS}

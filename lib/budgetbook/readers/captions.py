@@ -12,8 +12,12 @@ from budgetbook.text import normalize
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|亿元|元)")
 _UNIT_ANYWHERE = re.compile(r"[（(]\s*(?:金额)?单位\s*[:：]?\s*(万元|千元|亿元|元)\s*[)）]")
-_ISSUER = re.compile(r"^(?:编制单位|编制部门|部门名称|单位名称|预算单位|填报单位|预算部门|部门|单位)\s*[:：](?!\s*(?:万元|元)$)")
-_CODE_ONLY = re.compile(r"^(?:附件|附表|公开|部门公开表|预算公开表)?\s*[\d\-－一二三四五六七八九十]*\s*表?\s*[\d\-－]*$")
+_ISSUER = re.compile(
+    r"^(?:编制单位|编制部门|部门名称|单位名称|预算单位|填报单位|预算部门|部门|单位)\s*[:：](?!\s*(?:万元|元)$)"
+)
+_CODE_ONLY = re.compile(
+    r"^(?:附件|附表|公开|部门公开表|预算公开表)?\s*[\d\-－一二三四五六七八九十]*\s*表?\s*[\d\-－]*$"
+)
 _YEAR_NOTE = re.compile(r"^[（(]\s*\d{4}\s*年度?\s*[)）]$")
 MAX_CAPTION_LEN = 60
 
@@ -43,9 +47,7 @@ def is_caption_line(text: str) -> bool:
         return False
     if s.endswith(("。", "；")):
         return False
-    return bool(
-        unit_of(s) or is_issuer(s) or is_code_label(s) or _YEAR_NOTE.match(s) or is_title(s)
-    )
+    return bool(unit_of(s) or is_issuer(s) or is_code_label(s) or _YEAR_NOTE.match(s) or is_title(s))
 
 
 def is_title(text: str) -> bool:
@@ -61,11 +63,7 @@ def pick_title(lines: list[str]) -> str:
     titles = [ln for ln in lines if is_title(ln)]
     if titles:
         return titles[-1].strip()
-    plain = [
-        ln
-        for ln in lines
-        if not unit_of(ln) and not is_issuer(ln) and not is_code_label(ln)
-    ]
+    plain = [ln for ln in lines if not unit_of(ln) and not is_issuer(ln) and not is_code_label(ln)]
     return plain[-1].strip() if plain else ""
 
 

@@ -22,6 +22,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetbook.document import Block, Document, Location, Paragraph, Table
 from budgetbook.outline import heading_rank
@@ -37,6 +38,8 @@ EDGE_LINES = 2  # lines at the top and bottom of a page where headers and footer
 MAX_CAPTION_LINES = 4
 MAX_REPEATED_HEADER = 4
 MIN_LINES_FOR_MARGINS = 4
+SAME_LINE_OVERLAP = 0.5
+_SENTENCE_END = tuple("。；：！？!?;:")
 FULL_PAGE = 0.8  # a table reaching below this share of the page height ran to its foot
 
 
@@ -86,10 +89,8 @@ def read_pdf(data: bytes, doc: Document) -> None:
 def _read_pages(data: bytes, doc: Document) -> list[_Page]:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise ReadError("encrypted PDF: it needs a password to open") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise ReadError(f"damaged PDF, cannot be parsed ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:
+        raise _open_error(exc, data) from exc
     pages: list[_Page] = []
     with pdf:
         try:
@@ -110,6 +111,18 @@ def _read_pages(data: bytes, doc: Document) -> list[_Page]:
     return pages
 
 
+def _open_error(exc: Exception, data: bytes) -> ReadError:
+    """Say why a PDF cannot be opened in words a user can act on."""
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        return ReadError("encrypted PDF: it needs a password to open")
+    if b"%%EOF" not in data[-4096:]:
+        return ReadError("truncated PDF: the file ends before its end-of-file marker (incomplete download?)")
+    if isinstance(cause, PDFSyntaxError | PSException | ValueError | KeyError | TypeError | PdfminerException):
+        return ReadError(f"damaged PDF, cannot be parsed ({type(cause).__name__}: {cause})")
+    return ReadError(f"PDF cannot be opened ({type(cause).__name__}: {cause})")
+
+
 def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
     tables = [t for t in page.find_tables() if _is_real_table(t)]
     boxes = [t.bbox for t in tables]
@@ -121,7 +134,8 @@ def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside) if boxes else page
-    lines = [_to_line(raw, number, i) for i, raw in enumerate(text_page.extract_text_lines(return_chars=True), 1)]
+    raw_lines = _merge_shifted_lines(text_page.extract_text_lines(return_chars=True))
+    lines = [_to_line(raw, number, i) for i, raw in enumerate(raw_lines, 1)]
     lines = [ln for ln in lines if ln.text]
     items: list[_Line | _PageTable] = list(lines)
     for t, rows in ((t, t.extract()) for t in tables):
@@ -129,6 +143,43 @@ def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
         items.append(_PageTable(_clean_rows(rows), t.bbox[1], t.bbox[3], number, above + 1))
     items.sort(key=lambda it: it.top)
     return _Page(number, float(page.width), float(page.height), items, len(page.chars))
+
+
+def _merge_shifted_lines(raw_lines: list[dict]) -> list[dict]:
+    """Merge lines that share most of their height: digits set on a lower baseline than the
+    Chinese around them (普陀) come out of pdfplumber as a line of their own."""
+    merged: list[dict] = []
+    for raw in sorted(raw_lines, key=lambda r: r["top"]):
+        prev = merged[-1] if merged else None
+        if prev is not None and _overlap(prev, raw) >= SAME_LINE_OVERLAP:
+            chars = sorted(prev["chars"] + raw["chars"], key=lambda c: c["x0"])
+            merged[-1] = {
+                "text": _chars_text(chars),
+                "x0": min(prev["x0"], raw["x0"]),
+                "x1": max(prev["x1"], raw["x1"]),
+                "top": min(prev["top"], raw["top"]),
+                "bottom": max(prev["bottom"], raw["bottom"]),
+                "chars": chars,
+            }
+        else:
+            merged.append(raw)
+    return merged
+
+
+def _overlap(a: dict, b: dict) -> float:
+    """Vertical overlap of two lines as a share of the shorter one's height."""
+    shared = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return shared / max(1e-6, min(a["bottom"] - a["top"], b["bottom"] - b["top"]))
+
+
+def _chars_text(chars: list[dict]) -> str:
+    """Text of chars in x order, a space where the gap exceeds half a character."""
+    out = []
+    for prev, char in zip([None, *chars[:-1]], chars, strict=True):
+        if prev is not None and char["x0"] - prev["x1"] > 0.5 * char.get("size", 10):
+            out.append(" ")
+        out.append(char["text"])
+    return "".join(out).strip()
 
 
 def _to_line(raw: dict, page: int, no: int) -> _Line:
@@ -168,6 +219,7 @@ def _edge_lines(page: _Page) -> list[_Line]:
 
 def _drop_running_lines(pages: list[_Page]) -> None:
     """Remove page numbers and lines repeated at the top or bottom of most pages."""
+
     def key(line: _Line) -> str:
         return re.sub(r"\d+", "#", squash(line.text))
 
@@ -232,7 +284,10 @@ def _starts_paragraph(prev: _Line | None, line: _Line, m: _Margins) -> bool:
     if prev is None or heading_rank(normalize(line.text)) is not None:
         return True
     indented = line.x0 > m.left + 0.8 * line.size
-    prev_short = prev.x1 < m.right - 2 * prev.size
+    # Chinese line breaking (no line may open with 、，。) leaves full lines a few characters
+    # short; such a line ends its paragraph only if it also ends a sentence.
+    short_by = (m.right - prev.x1) / max(prev.size, 1.0)
+    prev_short = short_by > 2 and (short_by > 4 or prev.text.rstrip().endswith(_SENTENCE_END))
     gap = prev.page == line.page and line.top - prev.bottom > 1.2 * line.size
     return indented or prev_short or gap
 
@@ -334,9 +389,10 @@ def _continues(prev: Table, item: _PageTable, title: str, prev_fill: float) -> b
     """Does a table opening a page continue the previous table (which ended its page)?
 
     Untitled, or titled 续表: yes, if as wide or if the previous part ran to the foot of its
-    page (福州 cuts a form after its first row, so that part has fewer columns). Titled like the previous one: only if the
-    previous part ran to the foot of its page and the header row is repeated (长沙 repeats
-    title and header on every page; 福州 prints several one-page tables under one title).
+    page (福州 cuts a form after its first row, so that part has fewer columns).
+    Titled like the previous one: only if the previous part ran to the foot of its page and
+    the header row is repeated (长沙 repeats title and header on every page; 福州 prints
+    several one-page tables under one title).
     """
     same_width = max((len(r) for r in item.rows), default=0) == prev.n_cols
     if not title or "续" in title:

@@ -1,0 +1,40 @@
+"""Shared fixtures. Tests that read ../shared skip when it is absent, except on CI, where
+BUDGETBOOK_REQUIRE_SHARED=1 makes them fail: CI must never pass by skipping them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from budgetbook.pipeline import RunResult, extract
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("BUDGETBOOK_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus" / "pdf"
+SEEDS_RAW = REPO / "data" / "raw"
+
+
+def need_shared(path: Path) -> Path:
+    """Return `path`, or skip (fail on CI) when the shared folder is missing."""
+    if path.exists():
+        return path
+    message = f"{path} is missing (the shared folder is expected beside the repository)"
+    if os.environ.get("BUDGETBOOK_REQUIRE_SHARED") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
+    """The whole PDF corpus extracted once (two workers), with the folder it was written to."""
+    out = tmp_path_factory.mktemp("corpus")
+    return extract(need_shared(CORPUS), out, jobs=2, progress=False), out
+
+
+@pytest.fixture(scope="session")
+def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
+    """The five seed documents of data/raw extracted once."""
+    out = tmp_path_factory.mktemp("seeds")
+    return extract(SEEDS_RAW, out, jobs=1, progress=False), out
