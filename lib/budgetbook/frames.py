@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from budgetbook.document import Document, Paragraph, Table
+from budgetbook.extract.run import Extraction
 
 SCHEMAS: dict[str, dict[str, str]] = {
     "documents": {
@@ -19,6 +20,13 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "sha256": "string",
         "paragraphs": "Int64",
         "tables": "Int64",
+        "department": "string",
+        "region": "string",
+        "province": "string",
+        "level": "string",
+        "fiscal_year": "Int64",
+        "doc_kind": "string",
+        "title": "string",
     },
     "paragraphs": {
         "doc_id": "string",
@@ -52,6 +60,31 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "page": "Int64",
         "line": "Int64",
     },
+    "facts": {
+        "doc_id": "string",
+        "measure": "string",
+        "item": "string",
+        "year": "Int64",
+        "basis": "string",
+        "value": "float64",
+        "unit": "string",
+        "evidence": "string",
+        "location": "string",
+        "source": "string",
+    },
+    "indicators": {
+        "doc_id": "string",
+        "project": "string",
+        "level1": "string",
+        "level2": "string",
+        "level3": "string",
+        "description": "string",
+        "target": "string",
+        "actual": "string",
+        "weight": "string",
+        "score": "string",
+        "location": "string",
+    },
     "problems": {
         "doc_id": "string",
         "source_file": "string",
@@ -81,7 +114,8 @@ def typed(name: str, records: Iterable[dict]) -> pd.DataFrame:
     return frame.astype(schema)
 
 
-def document_records(doc: Document) -> dict:
+def document_records(doc: Document, extraction: Extraction | None) -> dict:
+    identity = extraction.identity.__dict__ if extraction else {}
     return {
         "doc_id": doc.doc_id,
         "source_file": doc.source_file,
@@ -91,6 +125,8 @@ def document_records(doc: Document) -> dict:
         "sha256": doc.sha256,
         "paragraphs": len(doc.paragraphs),
         "tables": len(doc.tables),
+        **{k: v for k, v in identity.items() if k != "evidence"},
+        "title": identity.get("evidence", ""),
     }
 
 
@@ -155,10 +191,15 @@ def problem_records(problems: Iterable[Problem]) -> list[dict]:
     return [p.__dict__ for p in problems]
 
 
-def build_frames(docs: list[Document], problems: list[Problem]) -> dict[str, pd.DataFrame]:
-    """All reading-stage frames for a run."""
+def build_frames(
+    docs: list[Document], extractions: dict[str, Extraction], problems: list[Problem]
+) -> dict[str, pd.DataFrame]:
+    """All frames of a run."""
+    found = [(d.doc_id, extractions[d.doc_id]) for d in docs if d.doc_id in extractions]
     return {
-        "documents": typed("documents", (document_records(d) for d in docs)),
+        "documents": typed("documents", (document_records(d, extractions.get(d.doc_id)) for d in docs)),
+        "facts": typed("facts", (f.record(doc_id) for doc_id, x in found for f in x.facts)),
+        "indicators": typed("indicators", ({"doc_id": doc_id, **i} for doc_id, x in found for i in x.indicators)),
         "paragraphs": typed("paragraphs", (r for d in docs for r in paragraph_records(d))),
         "tables": typed("tables", (r for d in docs for r in table_records(d))),
         "table_cells": typed("table_cells", (r for d in docs for r in cell_records(d))),

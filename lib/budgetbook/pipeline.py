@@ -13,6 +13,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from budgetbook.document import Document
+from budgetbook.extract.run import Extraction, extract_document
 from budgetbook.frames import Problem, build_frames
 from budgetbook.readers import ReadError, read_document
 from budgetbook.storage import write_frames
@@ -34,6 +35,7 @@ class Source:
 @dataclass
 class RunResult:
     documents: list[Document] = field(default_factory=list)
+    extractions: dict[str, Extraction] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
@@ -62,20 +64,26 @@ def discover(raw: Path) -> list[Source]:
     return sources
 
 
-def read_one(source: Source) -> tuple[Document | None, list[Problem]]:
-    """Read one file; never raises. A file yields a document, a problem, or both (read, incomplete)."""
+def read_one(source: Source) -> tuple[Document | None, Extraction | None, list[Problem]]:
+    """Read and extract one file; never raises. A file yields a document, problems, or both."""
 
-    def problem(severity: str, message: str) -> Problem:
-        return Problem(source.doc_id, source.source_file, "read", severity, message)
+    def problem(stage: str, severity: str, message: str) -> Problem:
+        return Problem(source.doc_id, source.source_file, stage, severity, f"{source.source_file}: {message}")
 
     try:
         doc = read_document(source.path, source.source_file, source.doc_id)
     except ReadError as exc:
-        return None, [problem("error", f"{source.source_file}: {exc}")]
+        return None, None, [problem("read", "error", str(exc))]
     except Exception as exc:  # a reader bug must not stop the other documents
-        return None, [problem("error", f"{source.source_file}: unexpected {type(exc).__name__}: {exc}")]
-    warnings = [problem("warning", f"{source.source_file}: {'; '.join(doc.warnings)}")] if doc.warnings else []
-    return doc, warnings
+        return None, None, [problem("read", "error", f"unexpected {type(exc).__name__}: {exc}")]
+    problems = [problem("read", "warning", "; ".join(doc.warnings))] if doc.warnings else []
+    try:
+        extraction = extract_document(doc)
+    except Exception as exc:  # keep the read document even if an extractor fails on it
+        return doc, None, [*problems, problem("extract", "error", f"extraction failed: {type(exc).__name__}: {exc}")]
+    if not extraction.facts and not extraction.indicators:
+        problems.append(problem("extract", "warning", f"no figures found ({extraction.identity.doc_kind} document)"))
+    return doc, extraction, problems
 
 
 def read_all(sources: list[Source], jobs: int = 1, progress: bool = True) -> Iterator[tuple[Source, tuple]]:
@@ -96,6 +104,7 @@ def read_all(sources: list[Source], jobs: int = 1, progress: bool = True) -> Ite
                 except Exception as exc:  # the worker process itself died
                     result = (
                         None,
+                        None,
                         [
                             Problem(
                                 source.doc_id,
@@ -115,12 +124,14 @@ def extract(raw: Path, out: Path, jobs: int = 1, progress: bool = True) -> RunRe
     sources = discover(raw)
     order = {s.doc_id: i for i, s in enumerate(sources)}
     result = RunResult()
-    for _, (doc, problems) in read_all(sources, jobs, progress):
+    for _, (doc, extraction, problems) in read_all(sources, jobs, progress):
         if doc is not None:
             result.documents.append(doc)
+        if doc is not None and extraction is not None:
+            result.extractions[doc.doc_id] = extraction
         result.problems.extend(problems)
     result.documents.sort(key=lambda d: order[d.doc_id])
     result.problems.sort(key=lambda p: order[p.doc_id])
-    result.frames = build_frames(result.documents, result.problems)
+    result.frames = build_frames(result.documents, result.extractions, result.problems)
     write_frames(result.frames, out)
     return result

@@ -1,0 +1,1 @@
+"""Extraction: document identity, facts from prose and tables, performance indicators."""

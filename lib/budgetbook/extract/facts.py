@@ -1,0 +1,31 @@
+"""The fact: one figure a document states, with where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MONEY_UNITS = {"万元": 1.0, "万": 1.0, "元": 0.0001, "千元": 0.1, "亿元": 10000.0}
+COUNT_UNITS = {"个": "个", "辆": "辆", "人": "人", "名": "人", "家": "个", "项": "个", "台": "个", "套": "个"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A figure: money in 万元, counts as plain numbers, rates in percent."""
+
+    measure: str
+    value: float
+    unit: str
+    item: str = ""
+    year: int | None = None
+    basis: str = ""
+    evidence: str = ""
+    location: str = ""
+    source: str = "prose"  # prose or table
+
+    def record(self, doc_id: str) -> dict:
+        return {"doc_id": doc_id, **self.__dict__}
+
+
+def to_wan(value: float, unit: str) -> float:
+    """An amount in `unit` (元, 万元, 千元, 亿元) in 万元, rounded off float noise."""
+    return round(value * MONEY_UNITS[unit], 6)

