@@ -8,6 +8,7 @@ from budgetbook.document import Document, Paragraph
 from budgetbook.extract.facts import Fact
 from budgetbook.extract.identity import Identity, identify
 from budgetbook.extract.prose import Context, extract_paragraph
+from budgetbook.extract.tables import table_facts
 
 
 @dataclass
@@ -20,7 +21,10 @@ class Extraction:
 def extract_document(doc: Document) -> Extraction:
     """Identity, facts and indicators of a document."""
     identity = identify(doc)
-    return Extraction(identity, prose_facts(doc, identity))
+    facts = prose_facts(doc, identity)
+    for table_id, table in enumerate(doc.tables, start=1):
+        facts.extend(table_facts(table, table_id, identity.fiscal_year, identity.doc_kind))
+    return Extraction(identity, facts)
 
 
 def prose_facts(doc: Document, identity: Identity) -> list[Fact]:

@@ -1,0 +1,263 @@
+"""Facts from the standard tables, recognised by title and read through their headers.
+
+A table is split into header rows (no figures) and data rows. Each column gets its header
+path (multi-row headers, with spanning cells filled into the columns they span); label
+columns hold text, code columns 类/款/项 codes, and the rest amounts. A data cell's fact
+comes from its row label and its column header, both named with the prose vocabulary:
+
+- a row naming a measure (一般公共预算, 一般公共服务支出, 办公费) in an amount column whose
+  header is generic (合计, 预算数, 2023年决算数) gives that measure;
+- a total row (合计, 支出总计) gives each column's measure (基本支出, 人员经费), and in a
+  generic column the table kind's total (`data/tables.toml`);
+- headers give year and basis (2022年决算数 → 2022, actual); amounts are converted to 万元
+  by the table's unit line. A blank amount of a measure that can be zero is a zero.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from budgetbook.document import Table
+from budgetbook.extract.facts import MONEY_UNITS, Fact, to_wan
+from budgetbook.extract.prose import DEFAULT_BASIS, Term, basis_of, match_term, project_name, terms
+from budgetbook.extract.vocab import load
+from budgetbook.text import parse_number, squash
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|[①-⑳])+")
+_LEADS = re.compile(r"^(?:其中[：:]?|其中：|减[：:]|加[：:]|含[：:])")
+_HEADER_WORD = re.compile(r"(?:数|率|额|计|金额|数量|价值|值|预算|决算|指标|分)$")
+_YEAR = re.compile(r"(\d{4})年")
+_TOTAL_MEASURES = {"revenue.total", "expenditure.total", "revenue.current", "expenditure.current"}
+GENERIC, UNKNOWN = "<generic>", "<unknown>"
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    total: str
+    first_side_only: bool
+    topics: frozenset[str]
+    projects: bool
+
+
+@dataclass
+class Layout:
+    """Where a table's labels, codes and amounts are."""
+
+    headers: list[list[str]]  # header rows in force, filled across spans
+    labels: list[int]
+    codes: list[int]
+
+
+def table_kind(title: str) -> Kind | None:
+    """The standard table a title names, or None."""
+    t = squash(title)
+    for kind in load("tables")["kind"]:
+        if any(w in t for w in kind["titles"]):
+            return Kind(kind["name"], kind.get("total", ""), kind.get("sides") == "first",
+                        frozenset(kind.get("topics", ())), kind.get("projects", False))
+    return None
+
+
+def clean_label(text: str) -> str:
+    """A row label without numbering, 其中：, spaces and quotes."""
+    s = squash(text).translate(str.maketrans("", "", "“”\"‘’"))
+    s = _NUMBERING.sub("", s)
+    return _LEADS.sub("", s).strip("：:")
+
+
+@cache
+def _phrases() -> dict[str, Term]:
+    """Exact phrase → term (row labels must be a whole phrase, not end with one)."""
+    out: dict[str, Term] = {}
+    for term in terms():
+        out.setdefault(term.phrase, term)
+    return out
+
+
+def row_term(label: str, topics: frozenset[str]) -> Term | None:
+    """The term a row label is, exactly (其他卫生健康支出 is not 卫生健康支出)."""
+    for term in terms():
+        if term.phrase == label and not term.change_only and (not term.topic or term.topic in topics):
+            return term
+    return None
+
+
+def column_measure(path: list[str], topics: frozenset[str]) -> str | Term:
+    """A column's meaning from its header path (top to bottom): a Term, GENERIC or UNKNOWN."""
+    generic = set(load("tables")["columns"]["generic"])
+    for segment in reversed([clean_label(s) for s in path if s.strip()]):
+        if re.sub(r"\d{4}年度?", "", segment) in generic or _YEAR.sub("", segment) in generic:
+            continue
+        term = row_term(segment, topics) or _loose_term(segment, topics)
+        if term is None:
+            return GENERIC if _is_side_label(segment) else UNKNOWN
+        return GENERIC if set(term.measures) & _TOTAL_MEASURES else term
+    return GENERIC
+
+
+def _loose_term(segment: str, topics: frozenset[str]) -> Term | None:
+    """A header that ends with a phrase (2023年实际在职人数 → 在职人数), within 4 characters."""
+    segment = re.sub(r"\d{4}年度?|实际|预计", "", segment)
+    for topic in sorted(topics) or [""]:
+        for kind in ("money", "count", "percent", "score"):
+            found = match_term(segment, kind, topic)
+            if found and segment.endswith(found[0].phrase) and len(segment) - len(found[0].phrase) <= 4:
+                return found[0]
+    return None
+
+
+def _is_side_label(segment: str) -> bool:
+    return segment in {"项目", "收入", "支出", "科目", "功能科目", "科目名称", "本年收入", "本年支出"} or bool(
+        _YEAR.sub("", segment) in {"", "预算", "决算"}
+    )
+
+
+def is_figure(text: str) -> bool:
+    return parse_number(text) is not None
+
+
+def is_header_row(row: list[str], seen_data: bool) -> bool:
+    """Before any figure every row is a header; later, a row of column names without figures."""
+    cells = [c for c in row if c.strip()]
+    if any(is_figure(c) for c in cells):
+        return False
+    if not seen_data:
+        return True
+    return len(cells) >= 3 and sum(bool(_HEADER_WORD.search(squash(c))) for c in cells[1:]) >= 2
+
+
+def fill_spans(headers: list[list[str]], width: int) -> list[list[str]]:
+    """Copy a spanning header cell into the empty cells to its right that have sub-headers below."""
+    rows = [r + [""] * (width - len(r)) for r in headers]
+    for i, row in enumerate(rows[:-1]):
+        for j in range(1, width):
+            below = any(rows[k][j] for k in range(i + 1, len(rows)))
+            if not row[j] and row[j - 1] and below:
+                row[j] = row[j - 1]
+    return rows
+
+
+def layout(headers: list[list[str]], data: list[list[str]], width: int) -> Layout:
+    filled = fill_spans(headers, width)
+    code_words = set(load("tables")["columns"]["codes"])
+    codes = [j for j in range(width) if any(clean_label(r[j]) in code_words for r in filled)]
+    labels = [
+        j
+        for j in range(width)
+        if j not in codes and _mostly_text([r[j] for r in data if j < len(r)])
+    ]
+    return Layout(filled, labels, codes)
+
+
+def _mostly_text(cells: list[str]) -> bool:
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and sum(not is_figure(c) for c in filled) > len(filled) / 2
+
+
+@dataclass
+class TableContext:
+    table: Table
+    table_id: int
+    kind: Kind
+    fiscal_year: int | None
+    doc_kind: str
+
+    @property
+    def factor_unit(self) -> str:
+        return self.table.unit if self.table.unit in MONEY_UNITS else "万元"
+
+
+def table_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> list[Fact]:
+    """All facts of one table (none if it is not a standard table)."""
+    kind = table_kind(table.title + "".join(table.caption))
+    if kind is None or not table.rows:
+        return []
+    ctx = TableContext(table, table_id, kind, fiscal_year, doc_kind)
+    width = table.n_cols
+    facts: list[Fact] = []
+    headers: list[list[str]] = []
+    pending: list[list[str]] = []
+    seen_data, in_projects = False, False
+    lay = layout([], table.rows, width)
+    for i, row in enumerate(table.rows):
+        if is_header_row(row, seen_data):
+            pending.append(row)
+            continue
+        if pending or not seen_data:
+            headers, pending = pending, []
+            block = list(table.rows[i:])
+            nxt = next((k for k, r in enumerate(block[1:], 1) if is_header_row(r, True)), len(block))
+            lay = layout(headers, block[:nxt], width)
+        seen_data = True
+        row_facts, in_projects = _row(ctx, lay, i, row, in_projects)
+        facts.extend(row_facts)
+    return facts
+
+
+def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bool) -> tuple[list[Fact], bool]:
+    facts: list[Fact] = []
+    sides = lay.labels[:1] if ctx.kind.first_side_only else lay.labels
+    sides = sides or [-1]  # no text column: every column holds amounts (上海 三公 table)
+    for side, label_col in enumerate(sides):
+        end = sides[side + 1] if side + 1 < len(sides) else len(row)
+        raw_label = next((row[j] for j in range(0 if side == 0 else label_col, label_col + 1)
+                          if j < len(row) and row[j].strip() and not is_figure(row[j])), "")
+        label = clean_label(raw_label)
+        term = row_term(label, ctx.kind.topics)
+        total = label in load("tables")["columns"]["totals"] or bool(term and set(term.measures) & _TOTAL_MEASURES)
+        if term and "expenditure.project" in term.measures:
+            in_projects = True
+        for j in range(max(label_col + 1, 0), end):
+            if j in lay.codes or j in lay.labels:
+                continue
+            path = [h[j] for h in lay.headers if j < len(h)]
+            facts.extend(_cell(ctx, i, j, row[j] if j < len(row) else "", raw_label, label, term, total,
+                               path, in_projects))
+    return facts, in_projects
+
+
+def _cell(ctx: TableContext, i: int, j: int, text: str, raw_label: str, label: str, term: Term | None,
+          total: bool, path: list[str], in_projects: bool) -> list[Fact]:
+    column = column_measure(path, ctx.kind.topics)
+    if column == UNKNOWN:
+        return []
+    measures: tuple[str, ...] = ()
+    item = ""
+    totals = load("tables")["columns"]["totals"]
+    if isinstance(column, Term) and (total or term is None):
+        measures, item, kind_unit, zero_ok = column.measures, "", column.unit, column.zero
+    elif column == GENERIC and total and ctx.kind.total and (term is None or label in totals):
+        measures, kind_unit, zero_ok = (ctx.kind.total,), "money", False
+    elif column == GENERIC and term is not None:
+        measures, item, kind_unit, zero_ok = term.measures, (term.phrase if term.item else ""), term.unit, term.zero
+    elif column == GENERIC and ctx.kind.projects and in_projects and not total and project_name(label):
+        measures, item, kind_unit, zero_ok = ("project",), raw_label.strip(), "money", False
+    else:
+        return []
+    value = _value(text, kind_unit, ctx, zero_ok)
+    if value is None:
+        return []
+    header = "".join(path)
+    years = _YEAR.findall(header)
+    basis = basis_of(header, ctx.doc_kind) if header else DEFAULT_BASIS.get(ctx.doc_kind, "")
+    unit = {"money": "万元", "percent": "%", "score": "分"}.get(kind_unit, _count_unit(measures[0]))
+    location = f"{ctx.table.row_locations[i] if i < len(ctx.table.row_locations) else ctx.table.location} t{ctx.table_id} r{i} c{j}"
+    evidence = f"{ctx.table.title}｜{raw_label.strip()}｜{'/'.join(p for p in path if p.strip())}｜{text.strip() or '（空）'}"
+    return [
+        Fact(m, value, unit, item, int(years[-1]) if years else ctx.fiscal_year, basis, evidence, location, "table")
+        for m in measures
+    ]
+
+
+def _value(text: str, kind_unit: str, ctx: TableContext, zero_ok: bool) -> float | None:
+    number = parse_number(text.replace("%", "")) if text.strip() else None
+    if number is None:
+        return 0.0 if not text.strip() and zero_ok else None
+    return to_wan(number, ctx.factor_unit) if kind_unit == "money" else number
+
+
+def _count_unit(measure: str) -> str:
+    return {"assets.vehicles": "辆", "staff.authorized": "人", "staff.active": "人", "staff.retired": "人"}.get(measure, "个")
