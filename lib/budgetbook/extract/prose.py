@@ -19,9 +19,10 @@ import cn2an
 
 from budgetbook.extract.facts import COUNT_UNITS, MONEY_UNITS, Fact, to_wan
 from budgetbook.extract.vocab import load
+from budgetbook.outline import heading_rank
 
 _FIGURE = re.compile(
-    r"(?<![\d.])(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|亿元|千元|元|万(?![人次件户平亩多余个名台辆套册份张])|%|个|辆|人|名|家|项|分)"
+    r"(?<![\d.])(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|亿元|千元|元|万(?![人次件户平亩多余个名台辆套册份张])|%|个|辆|台|人|名|家|项|分)"
     r"|(?P<cn>[一二三四五六七八九十两]{1,4})(?P<cnunit>个|辆|人|名|家|项)"
 )
 _SENTENCE_END = re.compile(r"[。；;！？]")
@@ -32,12 +33,15 @@ _ANY_YEAR = re.compile(r"(\d{4})年")
 _COMPARISON = re.compile(r"(?:比|较|与|同比|对比)(?:上年|上一年|去年|\d{4}年)")
 _SHARE = re.compile(r"占|比重|比例")
 _ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在)")
-_PROJECT_LEAD = re.compile(r"^(?:[，、：:；。]|其中|主要是|主要为|主要用于|主要包括|包括|具体为|具体是|分别是|分别为|用于|为|是)+")
+_PROJECT_LEAD = re.compile(
+    r"^(?:[，、：:；。]|其中|主要是|主要为|主要用于|主要包括|包括|具体为|具体是|分别是|分别为|用于|为|是)+"
+)
 _PROJECT_TAIL = re.compile(r"(?:共计|合计|共|计|为|安排|预算数?|金额)+$")
 _BASIS = [("adjusted", ("调整预算", "全年预算", "调整后")), ("budget", ("年初预算",)),
-          ("actual", ("决算", "执行数", "实际支出", "实际完成"))]
+          ("actual", ("决算", "执行数", "实际支出", "实际完成", "执行")), ("budget", ("预算数",))]
 DEFAULT_BASIS = {"budget": "budget", "final_account": "actual", "self_evaluation": "actual"}
 MAX_PROJECT_NAME = 40
+AFTER = 12  # characters after a count where its name may stand (共7个项目纳入绩效目标管理)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Context:
     base: Term | None = None  # the last measure a change statement can refer to
     projects: bool = False  # inside an enumeration of projects
     last: Figure | None = None  # the last amount, for 全部为…
+    heading: str = ""  # the paragraph's own numbered heading, for figures whose sentence names none
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -154,6 +159,12 @@ def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tup
     if not hits:
         return None
     end, _, _, best = max(hits, key=lambda h: h[:3])
+    # A compound that starts earlier and overlaps the nearest phrase is the head noun:
+    # 政府采购支出|预算总额 is procurement (not 支出预算), 一般公共服务支出|预算 a function class.
+    start = end - len(best.phrase)
+    overlapping = [h for h in hits if h[0] - h[1] < start < h[0] <= end and h[0] > start]
+    if overlapping:
+        end, _, _, best = min(overlapping, key=lambda h: (h[0] - h[1], -h[1]))
     if values and best.qualifier:
         earlier = [h for h in hits if not h[3].qualifier and h[0] <= end - len(best.phrase)]
         if earlier:
@@ -188,6 +199,9 @@ def year_of(label: str, before: str, ctx: Context) -> int | None:
 def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
     """All facts a paragraph states."""
     ctx.base, ctx.projects, ctx.facts, ctx.last = None, False, [], None
+    first = _SENTENCE_END.split(text, maxsplit=1)[0]
+    ctx.heading = first.translate(_QUOTES) if heading_rank(text) is not None and not figures(first) else ""
+    _lists(text, ctx)
     start = 0
     for m in _SENTENCE_END.finditer(text + "。"):
         sentence = text[start : m.end()].strip()
@@ -204,7 +218,7 @@ def _sentence(sentence: str, before: str, ctx: Context) -> None:
     for fig in figures(plain):
         label = plain[prev_end : fig.start]
         topic = topic_at(context_text + plain[: fig.start])
-        _figure(fig, label, plain[: fig.start], sentence, topic, plain[fig.end : fig.end + 8], ctx)
+        _figure(fig, label, plain[: fig.start], sentence, topic, plain[fig.end : fig.end + AFTER], ctx)
         prev_end = fig.end
     _zeros(plain, sentence, context_text, ctx)
 
@@ -230,6 +244,9 @@ def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, aft
         return
     if found is None and fig.kind == "count":
         found = match_term(after, "count", topic)  # 设20个内设机构: the name follows the number
+    if found is None and ctx.heading and not label.strip("，、：:（）()"):
+        found = match_term(ctx.heading, fig.kind, topic)  # （一）因公出国（境）费。2026年预算数173.52万元
+        found = found if found and not found[0].change_only else None
     restate = load("measures")["restate"]
     if fig.kind == "money" and ctx.base and label.endswith(tuple(restate["endings"])):
         for measure in ctx.base.measures:  # 压减公用经费后安排36万元
@@ -274,6 +291,27 @@ def project_name(label: str) -> str:
     if not 2 <= len(name) <= MAX_PROJECT_NAME or re.search(r"[，。；：]|其中|合计|总计", name):
         return ""
     return name
+
+
+def _lists(text: str, ctx: Context) -> None:
+    """内设机构包括：A、B、C。 — the count of the listed units."""
+    for measure, phrases in load("measures")["lists"].items():
+        for phrase in phrases:
+            m = re.search(re.escape(phrase) + r"[：:]?(?P<list>[^。；]+)", text)
+            if m:
+                items = [i for i in re.split(r"[、，,]", _strip_brackets(m.group("list"))) if i.strip()]
+                unit = "个"
+                _emit(ctx, measure, float(len(items)), unit, text[m.start() : m.end()], year=ctx.fiscal_year)
+                break
+
+
+def _strip_brackets(text: str) -> str:
+    """Drop bracketed asides (人事教育处（离退休干部处）) so their 、 do not split items."""
+    while True:
+        stripped = re.sub(r"[（(][^（）()]*[）)]", "", text)
+        if stripped == text:
+            return text
+        text = stripped
 
 
 def _zeros(plain: str, evidence: str, context_text: str, ctx: Context) -> None:

@@ -23,6 +23,7 @@ from budgetbook.document import Table
 from budgetbook.extract.facts import MONEY_UNITS, Fact, to_wan
 from budgetbook.extract.prose import DEFAULT_BASIS, Term, basis_of, match_term, project_name, terms
 from budgetbook.extract.vocab import load
+from budgetbook.readers.captions import is_issuer
 from budgetbook.text import parse_number, squash
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|[①-⑳])+")
@@ -88,7 +89,7 @@ def row_term(label: str, topics: frozenset[str]) -> Term | None:
 def column_measure(path: list[str], topics: frozenset[str]) -> str | Term:
     """A column's meaning from its header path (top to bottom): a Term, GENERIC or UNKNOWN."""
     generic = set(load("tables")["columns"]["generic"])
-    for segment in reversed([clean_label(s) for s in path if s.strip()]):
+    for segment in reversed([re.sub(r"[（(][^（）()]*[）)]$", "", clean_label(s)) for s in path if s.strip()]):
         if re.sub(r"\d{4}年度?", "", segment) in generic or _YEAR.sub("", segment) in generic:
             continue
         term = row_term(segment, topics) or _loose_term(segment, topics)
@@ -119,6 +120,12 @@ def is_figure(text: str) -> bool:
     return parse_number(text) is not None
 
 
+def is_identity_row(row: list[str]) -> bool:
+    """预算单位名称 | 怀化市人民政府办公室: who filled in the table, not column names."""
+    cells = [c for c in row if c.strip()]
+    return len(cells) == 2 and is_issuer(f"{cells[0]}：{cells[1]}")
+
+
 def is_header_row(row: list[str], seen_data: bool) -> bool:
     """Before any figure every row is a header; later, a row of column names without figures."""
     cells = [c for c in row if c.strip()]
@@ -144,10 +151,16 @@ def layout(headers: list[list[str]], data: list[list[str]], width: int) -> Layou
     filled = fill_spans(headers, width)
     code_words = set(load("tables")["columns"]["codes"])
     codes = [j for j in range(width) if any(clean_label(r[j]) in code_words for r in filled)]
+    generic = set(load("tables")["columns"]["generic"])
+
+    def amount_header(j: int) -> bool:
+        deepest = next((clean_label(r[j]) for r in reversed(filled) if r[j].strip()), "")
+        return _YEAR.sub("", deepest) in generic
+
     labels = [
         j
         for j in range(width)
-        if j not in codes and _mostly_text([r[j] for r in data if j < len(r)])
+        if j not in codes and not amount_header(j) and _mostly_text([r[j] for r in data if j < len(r)])
     ]
     return Layout(filled, labels, codes)
 
@@ -183,11 +196,15 @@ def table_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: 
     seen_data, in_projects = False, False
     lay = layout([], table.rows, width)
     for i, row in enumerate(table.rows):
+        if is_identity_row(row):
+            continue
         if is_header_row(row, seen_data):
             pending.append(row)
             continue
         if pending or not seen_data:
-            headers, pending = pending, []
+            # a one-cell row among column names is a title or date line, not a column header
+            wide = [r for r in pending if sum(bool(c.strip()) for c in r) >= 2]
+            headers, pending = wide or pending, []
             block = list(table.rows[i:])
             nxt = next((k for k, r in enumerate(block[1:], 1) if is_header_row(r, True)), len(block))
             lay = layout(headers, block[:nxt], width)
@@ -227,11 +244,13 @@ def _cell(ctx: TableContext, i: int, j: int, text: str, raw_label: str, label: s
     measures: tuple[str, ...] = ()
     item = ""
     totals = load("tables")["columns"]["totals"]
-    if isinstance(column, Term) and (total or term is None):
+    if isinstance(column, Term) and not _unit_fits(column.unit, path):
+        return []
+    if isinstance(column, Term) and (total or not label):
         measures, item, kind_unit, zero_ok = column.measures, "", column.unit, column.zero
     elif column == GENERIC and total and ctx.kind.total and (term is None or label in totals):
         measures, kind_unit, zero_ok = (ctx.kind.total,), "money", False
-    elif column == GENERIC and term is not None:
+    elif column == GENERIC and term is not None and _unit_fits(term.unit, path):
         measures, item, kind_unit, zero_ok = term.measures, (term.phrase if term.item else ""), term.unit, term.zero
     elif column == GENERIC and ctx.kind.projects and in_projects and not total and project_name(label):
         measures, item, kind_unit, zero_ok = ("project",), raw_label.strip(), "money", False
@@ -250,6 +269,17 @@ def _cell(ctx: TableContext, i: int, j: int, text: str, raw_label: str, label: s
         Fact(m, value, unit, item, int(years[-1]) if years else ctx.fiscal_year, basis, evidence, location, "table")
         for m in measures
     ]
+
+
+def _unit_fits(unit: str, path: list[str]) -> bool:
+    """A count is not read from a 价值 column, nor an amount from a 数量 column."""
+    header = squash("".join(path))
+    columns = load("tables")["columns"]
+    if any(w in header for w in columns["count_columns"]):
+        return unit == "count"
+    if any(w in header for w in columns["money_columns"]):
+        return unit == "money"
+    return True
 
 
 def _value(text: str, kind_unit: str, ctx: TableContext, zero_ok: bool) -> float | None:

@@ -161,6 +161,9 @@ def _with_caption(table: Table, blocks: list[Block]) -> Table:
     table.caption = caption
     table.unit = unit_from(caption)
     table.title = pick_title(caption)
+    first = [c for c in table.rows[0] if c.strip()] if table.rows else []
+    if not table.title and len(first) == 1 and is_title(first[0]):
+        table.title = first[0]  # the title typed into the table's first row (kept there as printed)
     if not table.title and blocks and isinstance(blocks[-1], Paragraph):
         above = blocks[-1].text
         if (len(above) <= 30 and not above.endswith(("。", "：", "；"))) or is_title(above):
