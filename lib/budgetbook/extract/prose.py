@@ -244,7 +244,7 @@ def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, aft
         return
     if found is None and fig.kind == "count":
         found = match_term(after, "count", topic)  # 设20个内设机构: the name follows the number
-    if found is None and ctx.heading and not label.strip("，、：:（）()"):
+    if found is None and ctx.heading and not ctx.facts and not change:
         found = match_term(ctx.heading, fig.kind, topic)  # （一）因公出国（境）费。2026年预算数173.52万元
         found = found if found and not found[0].change_only else None
     restate = load("measures")["restate"]

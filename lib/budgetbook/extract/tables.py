@@ -87,15 +87,32 @@ def row_term(label: str, topics: frozenset[str]) -> Term | None:
 
 
 def column_measure(path: list[str], topics: frozenset[str]) -> str | Term:
-    """A column's meaning from its header path (top to bottom): a Term, GENERIC or UNKNOWN."""
-    generic = set(load("tables")["columns"]["generic"])
-    for segment in reversed([re.sub(r"[（(][^（）()]*[）)]$", "", clean_label(s)) for s in path if s.strip()]):
-        if re.sub(r"\d{4}年度?", "", segment) in generic or _YEAR.sub("", segment) in generic:
+    """A column's meaning from its header path (top to bottom): a Term, GENERIC or UNKNOWN.
+
+    From the deepest header up: 合计/总计 is the row's own figure whatever heads it; 小计 is
+    the subtotal of the header above (本年收入/小计 → revenue.current); other amount words
+    (预算数, 2023年决算数) defer to the header above; a side label (本年支出, 项目) means the
+    row's own figure; a measure phrase (人员经费) is the column's measure; anything else
+    (本级财政拨款) is a breakdown the vocabulary does not know.
+    """
+    columns = load("tables")["columns"]
+    segments = [re.sub(r"[（(][^（）()]*[）)]$", "", clean_label(s)) for s in path if s.strip()]
+    subtotal = False
+    for segment in reversed(segments):
+        bare = _YEAR.sub("", re.sub(r"\d{4}年度?", "", segment))
+        if bare in columns["own"]:
+            return GENERIC
+        if bare in columns["subtotal"]:
+            subtotal = True
             continue
+        if bare in columns["generic"]:
+            continue
+        if _is_side_label(segment) and not subtotal:
+            return GENERIC
         term = row_term(segment, topics) or _loose_term(segment, topics)
         if term is None:
-            return GENERIC if _is_side_label(segment) else UNKNOWN
-        return GENERIC if set(term.measures) & _TOTAL_MEASURES else term
+            return UNKNOWN
+        return GENERIC if set(term.measures) & {"revenue.total", "expenditure.total"} else term
     return GENERIC
 
 
@@ -111,9 +128,7 @@ def _loose_term(segment: str, topics: frozenset[str]) -> Term | None:
 
 
 def _is_side_label(segment: str) -> bool:
-    return segment in {"项目", "收入", "支出", "科目", "功能科目", "科目名称", "本年收入", "本年支出"} or bool(
-        _YEAR.sub("", segment) in {"", "预算", "决算"}
-    )
+    return segment in load("tables")["columns"]["sides"] or _YEAR.sub("", segment) in {"", "预算", "决算"}
 
 
 def is_figure(text: str) -> bool:
