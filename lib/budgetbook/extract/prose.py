@@ -38,7 +38,7 @@ _PROJECT_LEAD = re.compile(
 )
 _PROJECT_TAIL = re.compile(r"(?:共计|合计|共|计|为|安排|预算数?|金额)+$")
 _BASIS = [("adjusted", ("调整预算", "全年预算", "调整后")), ("budget", ("年初预算",)),
-          ("actual", ("决算", "执行数", "实际支出", "实际完成", "执行")), ("budget", ("预算数",))]
+          ("actual", ("决算", "执行数", "实际支出", "实际完成", "执行")), ("budget", ("预算数", "预算批复"))]
 DEFAULT_BASIS = {"budget": "budget", "final_account": "actual", "self_evaluation": "actual"}
 MAX_PROJECT_NAME = 40
 AFTER = 12  # characters after a count where its name may stand (共7个项目纳入绩效目标管理)

@@ -21,6 +21,7 @@ from functools import cache
 
 from budgetbook.document import Table
 from budgetbook.extract.facts import MONEY_UNITS, Fact, to_wan
+from budgetbook.extract.identity import is_org_name
 from budgetbook.extract.prose import DEFAULT_BASIS, Term, basis_of, match_term, project_name, terms
 from budgetbook.extract.vocab import load
 from budgetbook.readers.captions import is_issuer
@@ -40,7 +41,7 @@ class Kind:
     total: str
     first_side_only: bool
     topics: frozenset[str]
-    projects: bool
+    projects: str  # "": no projects; "after": rows after a 项目支出 row; "all": every row
 
 
 @dataclass
@@ -57,8 +58,9 @@ def table_kind(title: str) -> Kind | None:
     t = squash(title)
     for kind in load("tables")["kind"]:
         if any(w in t for w in kind["titles"]):
+            projects = kind.get("projects", False)
             return Kind(kind["name"], kind.get("total", ""), kind.get("sides") == "first",
-                        frozenset(kind.get("topics", ())), kind.get("projects", False))
+                        frozenset(kind.get("topics", ())), "all" if projects == "all" else "after" if projects else "")
     return None
 
 
@@ -201,8 +203,11 @@ class TableContext:
 def table_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> list[Fact]:
     """All facts of one table (none if it is not a standard table)."""
     kind = table_kind(table.title + "".join(table.caption))
-    if kind is None or not table.rows:
+    if not table.rows:
         return []
+    form = form_facts(table, table_id, fiscal_year, doc_kind)
+    if form or kind is None:
+        return form
     ctx = TableContext(table, table_id, kind, fiscal_year, doc_kind)
     width = table.n_cols
     facts: list[Fact] = []
@@ -267,7 +272,7 @@ def _cell(ctx: TableContext, i: int, j: int, text: str, raw_label: str, label: s
         measures, kind_unit, zero_ok = (ctx.kind.total,), "money", False
     elif column == GENERIC and term is not None and _unit_fits(term.unit, path):
         measures, item, kind_unit, zero_ok = term.measures, (term.phrase if term.item else ""), term.unit, term.zero
-    elif column == GENERIC and ctx.kind.projects and in_projects and not total and project_name(label):
+    elif column == GENERIC and _is_project_row(ctx, label, total, in_projects):
         measures, item, kind_unit, zero_ok = ("project",), raw_label.strip(), "money", False
     else:
         return []
@@ -284,6 +289,42 @@ def _cell(ctx: TableContext, i: int, j: int, text: str, raw_label: str, label: s
         Fact(m, value, unit, item, int(years[-1]) if years else ctx.fiscal_year, basis, evidence, location, "table")
         for m in measures
     ]
+
+
+def _is_project_row(ctx: TableContext, label: str, total: bool, in_projects: bool) -> bool:
+    """A row naming a project: in a project list, or after 项目支出 in a self-evaluation table."""
+    wanted = ctx.kind.projects == "all" or (ctx.kind.projects == "after" and in_projects)
+    return wanted and not total and bool(project_name(label)) and not is_org_name(label, load("identity"))
+
+
+def form_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> list[Fact]:
+    """A one-project form (项目名称 | X … 资金总额 | amount): the project and its amount."""
+    forms = load("tables")["forms"]
+    name = _beside(table, forms["name"], want_figure=False)
+    amount = _beside(table, forms["amount"], want_figure=True)
+    if not name or not amount:
+        return []
+    (text, i, j), (figure, _, _) = name, amount
+    unit = table.unit if table.unit in MONEY_UNITS else "万元"
+    value = parse_number(figure)
+    if value is None:
+        return []
+    loc = table.row_locations[i] if i < len(table.row_locations) else table.location
+    evidence = f"{table.title}｜项目名称：{text}｜{figure}"
+    return [Fact("project", to_wan(value, unit), "万元", text, fiscal_year, DEFAULT_BASIS.get(doc_kind, ""),
+                 evidence, f"{loc} t{table_id} r{i} c{j}", "table")]
+
+
+def _beside(table: Table, keys: list[str], want_figure: bool) -> tuple[str, int, int] | None:
+    """The first non-empty cell right of a cell reading one of `keys` (a figure if `want_figure`)."""
+    for i, row in enumerate(table.rows):
+        for j, cell in enumerate(row):
+            if clean_label(cell) in keys:
+                for k in range(j + 1, len(row)):
+                    text = row[k].strip()
+                    if text and is_figure(text) == want_figure:
+                        return text, i, k
+    return None
 
 
 def _unit_fits(unit: str, path: list[str]) -> bool:
