@@ -240,8 +240,7 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
     sides = sides or [-1]  # no text column: every column holds amounts (上海 三公 table)
     for side, label_col in enumerate(sides):
         end = sides[side + 1] if side + 1 < len(sides) else len(row)
-        raw_label = next((row[j] for j in range(0 if side == 0 else label_col, label_col + 1)
-                          if j < len(row) and row[j].strip() and not is_figure(row[j])), "")
+        raw_label = _row_label(row, label_col, lay.codes if side == 0 else [])
         label = clean_label(raw_label)
         term = row_term(label, ctx.kind.topics)
         total = label in load("tables")["columns"]["totals"] or bool(term and set(term.measures) & _TOTAL_MEASURES)
@@ -254,6 +253,15 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             facts.extend(_cell(ctx, i, j, row[j] if j < len(row) else "", raw_label, label, term, total,
                                path, in_projects))
     return facts, in_projects
+
+
+def _row_label(row: list[str], label_col: int, codes: list[int]) -> str:
+    """The row's label: its label column, else (苏州 puts 合计 under 部门代码) a code column."""
+    for j in [label_col, *codes]:
+        if 0 <= j < len(row) and row[j].strip() and not is_figure(row[j]):
+            if j == label_col or clean_label(row[j]) in load("tables")["columns"]["totals"]:
+                return row[j]
+    return ""
 
 
 def _cell(ctx: TableContext, i: int, j: int, text: str, raw_label: str, label: str, term: Term | None,
