@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from budgetbook.document import Document, Paragraph
 from budgetbook.extract.facts import Fact
 from budgetbook.extract.identity import Identity, identify
+from budgetbook.extract.indicators import indicator_rows
 from budgetbook.extract.prose import Context, extract_paragraph
 from budgetbook.extract.tables import table_facts
 
@@ -22,9 +23,11 @@ def extract_document(doc: Document) -> Extraction:
     """Identity, facts and indicators of a document."""
     identity = identify(doc)
     facts = prose_facts(doc, identity)
+    indicators = []
     for table_id, table in enumerate(doc.tables, start=1):
         facts.extend(table_facts(table, table_id, identity.fiscal_year, identity.doc_kind))
-    return Extraction(identity, facts)
+        indicators.extend({**row, "location": f"t{table_id} {row['location']}"} for row in indicator_rows(table))
+    return Extraction(identity, facts, indicators)
 
 
 def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
