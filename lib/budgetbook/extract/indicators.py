@@ -53,7 +53,9 @@ def _rows(table: Table, h: int, columns: dict[str, int], vocab: dict) -> list[di
         cells = {f: row[j].strip() if j < len(row) else "" for f, j in columns.items()}
         first = next((c for c in row if c.strip()), "")
         if squash(first) in vocab["end"]:
-            break
+            if out:
+                break
+            continue  # a 合计 row before the indicators (长沙 lists open with it)
         for field in ("level1", "level2", "project"):  # merged down the table
             if cells.get(field):
                 last[field] = cells[field]
