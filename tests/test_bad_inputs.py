@@ -45,7 +45,8 @@ def test_bad_inputs_give_one_problem_each(bad_folder: Path, tmp_path: Path, caps
     out = tmp_path / "clean"
     status = main(["extract", str(bad_folder), "--out", str(out), "--jobs", "2", "--quiet"])
     documents = pd.read_parquet(out / "documents.parquet")
-    problems = pd.read_parquet(out / "problems.parquet")
+    all_problems = pd.read_parquet(out / "problems.parquet")
+    problems = all_problems.loc[all_problems.stage == "read"]
 
     assert status == EXIT_PROBLEMS
     assert sorted(documents.source_file) == ["big5.txt", "gbk.txt", "good.pdf"]
@@ -69,6 +70,9 @@ def test_bad_inputs_give_one_problem_each(bad_folder: Path, tmp_path: Path, caps
     assert "empty" in reasons["zero.txt"]
     assert "not a PDF" in reasons["random.pdf"]
     assert "truncated.pdf" in capsys.readouterr().err
+    # a read document in which no figure was found is told too, as a warning of the extract stage
+    extract = all_problems.loc[all_problems.stage == "extract"]
+    assert list(extract.source_file) == ["big5.txt"] and (extract.severity == "warning").all()
 
 
 def test_a_clean_folder_exits_zero(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def row(cells: pd.DataFrame, label: str) -> tuple[list[str], set[int]]:
 def test_every_corpus_pdf_is_read_without_a_problem(corpus_run) -> None:
     result, _ = corpus_run
     pdfs = sorted(p.stem for p in CORPUS.glob("*.pdf"))
-    assert result.problems == []
+    assert [p for p in result.problems if p.stage == "read"] == []
     assert sorted(d.doc_id for d in result.documents) == pdfs
     assert all(d.format == "pdf" and d.pages for d in result.documents)
 

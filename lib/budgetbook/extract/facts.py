@@ -6,6 +6,12 @@ from dataclasses import dataclass
 
 MONEY_UNITS = {"万元": 1.0, "万": 1.0, "元": 0.0001, "千元": 0.1, "亿元": 10000.0}
 COUNT_UNITS = {"个": "个", "辆": "辆", "人": "人", "名": "人", "家": "个", "项": "个", "台": "个", "套": "个"}
+_UNIT_OF_MEASURE = {"assets.vehicles": "辆", "staff.authorized": "人", "staff.active": "人", "staff.retired": "人"}
+
+
+def count_unit(measure: str, printed: str = "个") -> str:
+    """The unit a count of `measure` is stated in (车辆17台 is 17 辆)."""
+    return _UNIT_OF_MEASURE.get(measure, COUNT_UNITS.get(printed, "个"))
 
 
 @dataclass(frozen=True)

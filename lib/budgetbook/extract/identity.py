@@ -89,8 +89,12 @@ def find_title(cover: list[str], vocab: dict) -> Title | None:
             if m and heading_rank(parts[0]) is None:
                 year = m.group("y1") or m.group("y2")
                 dept = clean_name(m.group("dept"), vocab)
-                return Title(text, dept if is_org_name(dept, vocab) else "", int(year) if year else None,
-                             _kind_of(m.group("kind"), vocab))
+                return Title(
+                    text,
+                    dept if is_org_name(dept, vocab) else "",
+                    int(year) if year else None,
+                    _kind_of(m.group("kind"), vocab),
+                )
     return None
 
 

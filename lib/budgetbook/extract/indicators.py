@@ -29,7 +29,8 @@ def indicator_rows(table: Table) -> list[dict]:
         columns = _columns(row, vocab)
         if "level1" in columns and ("level3" in columns or "level2" in columns):
             for above in table.rows[max(0, h - 2) : h]:  # a two-row header: 单位（项目）名称 above
-                columns = {**_columns(above, vocab), **columns}
+                if sum(bool(c.strip()) for c in above) >= 3:  # not a form's 项目名称 | X line
+                    columns = {**_columns(above, vocab), **columns}
             return _rows(table, h, columns, vocab)
     return []
 

@@ -17,7 +17,7 @@ from functools import cache
 
 import cn2an
 
-from budgetbook.extract.facts import COUNT_UNITS, MONEY_UNITS, Fact, to_wan
+from budgetbook.extract.facts import COUNT_UNITS, MONEY_UNITS, Fact, count_unit, to_wan
 from budgetbook.extract.vocab import load
 from budgetbook.outline import heading_rank
 
@@ -27,7 +27,7 @@ _FIGURE = re.compile(
 )
 _SENTENCE_END = re.compile(r"[。；;！？]")
 _CLAUSE_END = re.compile(r"[，,、。；;：:]")
-_QUOTES = str.maketrans("", "", "“”\"‘’「」『』")
+_QUOTES = str.maketrans("", "", '“”"‘’「」『』')
 _YEAR = re.compile(r"(?<![比较与同])(\d{4})年(?!\d{1,2}月)")
 _ANY_YEAR = re.compile(r"(\d{4})年")
 _COMPARISON = re.compile(r"(?:比|较|与|同比|对比)(?:上年|上一年|去年|\d{4}年)")
@@ -37,8 +37,12 @@ _PROJECT_LEAD = re.compile(
     r"^(?:[，、：:；。]|其中|主要是|主要为|主要用于|主要包括|包括|具体为|具体是|分别是|分别为|用于|为|是)+"
 )
 _PROJECT_TAIL = re.compile(r"(?:共计|合计|共|计|为|安排|预算数?|金额)+$")
-_BASIS = [("adjusted", ("调整预算", "全年预算", "调整后")), ("budget", ("年初预算",)),
-          ("actual", ("决算", "执行数", "实际支出", "实际完成", "执行")), ("budget", ("预算数", "预算批复"))]
+_BASIS = [
+    ("adjusted", ("调整预算", "全年预算", "调整后")),
+    ("budget", ("年初预算",)),
+    ("actual", ("决算", "执行数", "实际支出", "实际完成", "执行")),
+    ("budget", ("预算数", "预算批复")),
+]
 DEFAULT_BASIS = {"budget": "budget", "final_account": "actual", "self_evaluation": "actual"}
 MAX_PROJECT_NAME = 40
 AFTER = 12  # characters after a count where its name may stand (共7个项目纳入绩效目标管理)
@@ -223,12 +227,23 @@ def _sentence(sentence: str, before: str, ctx: Context) -> None:
     _zeros(plain, sentence, context_text, ctx)
 
 
-def _emit(ctx: Context, measure: str, value: float, unit: str, evidence: str, *, item: str = "",
-          year: int | None = None, basis: str = "") -> None:
+def _emit(
+    ctx: Context,
+    measure: str,
+    value: float,
+    unit: str,
+    evidence: str,
+    *,
+    item: str = "",
+    year: int | None = None,
+    basis: str = "",
+) -> None:
     ctx.facts.append(Fact(measure, value, unit, item, year, basis, evidence, ctx.location, "prose"))
 
 
 def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, after: str, ctx: Context) -> None:
+    if fig.kind == "money":
+        ctx.last = fig
     basis = basis_of(label, ctx.doc_kind)
     year = year_of(label, before, ctx)
     found = match_term(label, fig.kind, topic)
@@ -236,7 +251,7 @@ def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, aft
     if change and (found is None or change[1] >= found[1] - len(found[0].phrase)):
         named = match_term(label[: change[1]], "money", topic, values=False)
         base = named[0] if named and named[0].change else ctx.base
-        if base and base.change and not _SHARE.search(label[change[1]:]):
+        if base and base.change and not _SHARE.search(label[change[1] :]):
             ctx.base = base  # "…增加88.87万元，增加率为8.8%": the rate is of the same base
             suffix = "change_pct" if fig.kind == "percent" else "change"
             value = fig.value if change[0] >= 0 else -abs(fig.value)
@@ -258,9 +273,10 @@ def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, aft
             found = None  # 临时人员经费 in a list of projects is a project, not 人员经费
     if found is not None:
         term = found[0]
+        item = term.phrase if term.item else ""
         for measure in term.measures:
-            _emit(ctx, measure, fig.value, fig.unit, evidence, item=term.phrase if term.item else "",
-                  year=year, basis=basis)
+            unit = count_unit(measure, fig.unit) if fig.kind == "count" else fig.unit
+            _emit(ctx, measure, fig.value, unit, evidence, item=item, year=year, basis=basis)
         if term.change:
             ctx.base = term
         if "expenditure.project" in term.measures:
@@ -274,7 +290,6 @@ def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, aft
         name = project_name(label)
         if name:
             _emit(ctx, "project", fig.value, fig.unit, evidence, item=name, year=year, basis=basis)
-    ctx.last = Figure(fig.start, fig.end, fig.value, fig.unit, fig.kind) if fig.kind == "money" else ctx.last
 
 
 def _comparison_year(label: str, ctx: Context) -> int | None:
@@ -327,18 +342,39 @@ def _zeros(plain: str, evidence: str, context_text: str, ctx: Context) -> None:
             found = match_term(tail, "money", topic)
             if found and found[0].zero and tail.startswith(found[0].phrase[:2]):
                 for measure in found[0].measures:
-                    _emit(ctx, measure, 0.0, "万元", evidence, year=year_of("", plain, ctx),
-                          basis=basis_of(clause, ctx.doc_kind))
+                    _emit(
+                        ctx,
+                        measure,
+                        0.0,
+                        "万元",
+                        evidence,
+                        year=year_of("", plain, ctx),
+                        basis=basis_of(clause, ctx.doc_kind),
+                    )
         whole = next((w for w in load("measures")["restate"]["all_of"] if w in clause), None)
         if whole and ctx.last is not None:  # 全部为一般公共预算拨款: the same amount
             found = match_term(clause[clause.index(whole) :], "money", topic)
             for measure in found[0].measures if found else ():
-                _emit(ctx, measure, ctx.last.value, "万元", evidence, year=year_of("", plain, ctx),
-                      basis=basis_of(clause, ctx.doc_kind))
+                _emit(
+                    ctx,
+                    measure,
+                    ctx.last.value,
+                    "万元",
+                    evidence,
+                    year=year_of("", plain, ctx),
+                    basis=basis_of(clause, ctx.doc_kind),
+                )
         change = change_word(clause)
         if change and change[0] == 0:
             found = match_term(clause, "money", topic, values=False)
             base = found[0] if found and found[0].change else ctx.base
             if base and base.change:
-                _emit(ctx, f"{base.change}.change", 0.0, "万元", evidence, year=ctx.fiscal_year,
-                      basis=basis_of(clause, ctx.doc_kind))
+                _emit(
+                    ctx,
+                    f"{base.change}.change",
+                    0.0,
+                    "万元",
+                    evidence,
+                    year=ctx.fiscal_year,
+                    basis=basis_of(clause, ctx.doc_kind),
+                )

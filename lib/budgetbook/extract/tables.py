@@ -20,14 +20,16 @@ from dataclasses import dataclass
 from functools import cache
 
 from budgetbook.document import Table
-from budgetbook.extract.facts import MONEY_UNITS, Fact, to_wan
+from budgetbook.extract.facts import MONEY_UNITS, Fact, count_unit, to_wan
 from budgetbook.extract.identity import is_org_name
 from budgetbook.extract.prose import DEFAULT_BASIS, Term, basis_of, match_term, project_name, terms
 from budgetbook.extract.vocab import load
 from budgetbook.readers.captions import is_issuer
 from budgetbook.text import parse_number, squash
 
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|[①-⑳])+")
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|[①-⑳])+"
+)
 _LEADS = re.compile(r"^(?:其中[：:]?|其中：|减[：:]|加[：:]|含[：:])")
 _HEADER_WORD = re.compile(r"(?:数|率|额|计|金额|数量|价值|值|预算|决算|指标|分)$")
 _YEAR = re.compile(r"(\d{4})年")
@@ -42,6 +44,7 @@ class Kind:
     first_side_only: bool
     topics: frozenset[str]
     projects: str  # "": no projects; "after": rows after a 项目支出 row; "all": every row
+    skip_totals: bool = False
 
 
 @dataclass
@@ -59,14 +62,20 @@ def table_kind(title: str) -> Kind | None:
     for kind in load("tables")["kind"]:
         if any(w in t for w in kind["titles"]):
             projects = kind.get("projects", False)
-            return Kind(kind["name"], kind.get("total", ""), kind.get("sides") == "first",
-                        frozenset(kind.get("topics", ())), "all" if projects == "all" else "after" if projects else "")
+            return Kind(
+                kind["name"],
+                kind.get("total", ""),
+                kind.get("sides") == "first",
+                frozenset(kind.get("topics", ())),
+                "all" if projects == "all" else "after" if projects else "",
+                kind.get("skip_totals", False),
+            )
     return None
 
 
 def clean_label(text: str) -> str:
     """A row label without numbering, 其中：, spaces and quotes."""
-    s = squash(text).translate(str.maketrans("", "", "“”\"‘’"))
+    s = squash(text).translate(str.maketrans("", "", '“”"‘’'))
     s = _NUMBERING.sub("", s)
     return _LEADS.sub("", s).strip("：:")
 
@@ -244,59 +253,93 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
         label = clean_label(raw_label)
         term = row_term(label, ctx.kind.topics)
         total = label in load("tables")["columns"]["totals"] or bool(term and set(term.measures) & _TOTAL_MEASURES)
+        if total and ctx.kind.skip_totals:
+            continue
         if term and "expenditure.project" in term.measures:
             in_projects = True
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels:
                 continue
             path = [h[j] for h in lay.headers if j < len(h)]
-            facts.extend(_cell(ctx, i, j, row[j] if j < len(row) else "", raw_label, label, term, total,
-                               path, in_projects))
+            facts.extend(
+                _cell(ctx, i, j, row[j] if j < len(row) else "", raw_label, label, term, total, path, in_projects)
+            )
     return facts, in_projects
 
 
 def _row_label(row: list[str], label_col: int, codes: list[int]) -> str:
     """The row's label: its label column, else (苏州 puts 合计 under 部门代码) a code column."""
+    totals = load("tables")["columns"]["totals"]
     for j in [label_col, *codes]:
-        if 0 <= j < len(row) and row[j].strip() and not is_figure(row[j]):
-            if j == label_col or clean_label(row[j]) in load("tables")["columns"]["totals"]:
-                return row[j]
+        text = row[j] if 0 <= j < len(row) else ""
+        if text.strip() and not is_figure(text) and (j == label_col or clean_label(text) in totals):
+            return text
     return ""
 
 
-def _cell(ctx: TableContext, i: int, j: int, text: str, raw_label: str, label: str, term: Term | None,
-          total: bool, path: list[str], in_projects: bool) -> list[Fact]:
-    column = column_measure(path, ctx.kind.topics)
-    if column == UNKNOWN:
+@dataclass(frozen=True)
+class _Reading:
+    """What a cell means: its measures, item, kind of value and whether blank means zero."""
+
+    measures: tuple[str, ...]
+    item: str
+    kind: str
+    zero_ok: bool
+
+
+def _cell(
+    ctx: TableContext,
+    i: int,
+    j: int,
+    text: str,
+    raw_label: str,
+    label: str,
+    term: Term | None,
+    total: bool,
+    path: list[str],
+    in_projects: bool,
+) -> list[Fact]:
+    reading = _reading(ctx, column_measure(path, ctx.kind.topics), raw_label, label, term, total, path, in_projects)
+    if reading is None:
         return []
-    measures: tuple[str, ...] = ()
-    item = ""
-    totals = load("tables")["columns"]["totals"]
-    if isinstance(column, Term) and not _unit_fits(column.unit, path):
-        return []
-    if isinstance(column, Term) and (total or not label):
-        measures, item, kind_unit, zero_ok = column.measures, "", column.unit, column.zero
-    elif column == GENERIC and total and ctx.kind.total and (term is None or label in totals):
-        measures, kind_unit, zero_ok = (ctx.kind.total,), "money", False
-    elif column == GENERIC and term is not None and _unit_fits(term.unit, path):
-        measures, item, kind_unit, zero_ok = term.measures, (term.phrase if term.item else ""), term.unit, term.zero
-    elif column == GENERIC and _is_project_row(ctx, label, total, in_projects):
-        measures, item, kind_unit, zero_ok = ("project",), raw_label.strip(), "money", False
-    else:
-        return []
-    value = _value(text, kind_unit, ctx, zero_ok)
+    value = _value(text, reading.kind, ctx, reading.zero_ok)
     if value is None:
         return []
     header = "".join(path)
     years = _YEAR.findall(header)
+    year = int(years[-1]) if years else ctx.fiscal_year
     basis = basis_of(header, ctx.doc_kind) if header else DEFAULT_BASIS.get(ctx.doc_kind, "")
-    unit = {"money": "万元", "percent": "%", "score": "分"}.get(kind_unit, _count_unit(measures[0]))
-    location = f"{ctx.table.row_locations[i] if i < len(ctx.table.row_locations) else ctx.table.location} t{ctx.table_id} r{i} c{j}"
-    evidence = f"{ctx.table.title}｜{raw_label.strip()}｜{'/'.join(p for p in path if p.strip())}｜{text.strip() or '（空）'}"
-    return [
-        Fact(m, value, unit, item, int(years[-1]) if years else ctx.fiscal_year, basis, evidence, location, "table")
-        for m in measures
-    ]
+    unit = {"money": "万元", "percent": "%", "score": "分"}.get(reading.kind) or count_unit(reading.measures[0])
+    row_loc = ctx.table.row_locations[i] if i < len(ctx.table.row_locations) else ctx.table.location
+    location = f"{row_loc} t{ctx.table_id} r{i} c{j}"
+    header_text = "/".join(p for p in path if p.strip())
+    evidence = f"{ctx.table.title}｜{raw_label.strip()}｜{header_text}｜{text.strip() or '（空）'}"
+    return [Fact(m, value, unit, reading.item, year, basis, evidence, location, "table") for m in reading.measures]
+
+
+def _reading(
+    ctx: TableContext,
+    column: str | Term,
+    raw_label: str,
+    label: str,
+    term: Term | None,
+    total: bool,
+    path: list[str],
+    in_projects: bool,
+) -> _Reading | None:
+    """Combine row and column: see the module docstring."""
+    if column == UNKNOWN or (isinstance(column, Term) and not _unit_fits(column.unit, path)):
+        return None
+    if isinstance(column, Term):
+        return _Reading(column.measures, "", column.unit, column.zero) if total or not label else None
+    if total and ctx.kind.total and (term is None or label in load("tables")["columns"]["totals"]):
+        return _Reading((ctx.kind.total,), "", "money", False)
+    if term is not None:
+        item = term.phrase if term.item else ""
+        return _Reading(term.measures, item, term.unit, term.zero) if _unit_fits(term.unit, path) else None
+    if _is_project_row(ctx, label, total, in_projects):
+        return _Reading(("project",), raw_label.strip(), "money", False)
+    return None
 
 
 def _is_project_row(ctx: TableContext, label: str, total: bool, in_projects: bool) -> bool:
@@ -319,8 +362,19 @@ def form_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: s
         return []
     loc = table.row_locations[i] if i < len(table.row_locations) else table.location
     evidence = f"{table.title}｜项目名称：{text}｜{figure}"
-    return [Fact("project", to_wan(value, unit), "万元", text, fiscal_year, DEFAULT_BASIS.get(doc_kind, ""),
-                 evidence, f"{loc} t{table_id} r{i} c{j}", "table")]
+    return [
+        Fact(
+            "project",
+            to_wan(value, unit),
+            "万元",
+            text,
+            fiscal_year,
+            DEFAULT_BASIS.get(doc_kind, ""),
+            evidence,
+            f"{loc} t{table_id} r{i} c{j}",
+            "table",
+        )
+    ]
 
 
 def _beside(table: Table, keys: list[str], want_figure: bool) -> tuple[str, int, int] | None:
@@ -354,4 +408,6 @@ def _value(text: str, kind_unit: str, ctx: TableContext, zero_ok: bool) -> float
 
 
 def _count_unit(measure: str) -> str:
-    return {"assets.vehicles": "辆", "staff.authorized": "人", "staff.active": "人", "staff.retired": "人"}.get(measure, "个")
+    return {"assets.vehicles": "辆", "staff.authorized": "人", "staff.active": "人", "staff.retired": "人"}.get(
+        measure, "个"
+    )
