@@ -71,6 +71,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "evidence": "string",
         "location": "string",
         "source": "string",
+        "precision": "float64",
+        "of": "string",
     },
     "indicators": {
         "doc_id": "string",

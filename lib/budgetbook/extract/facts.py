@@ -27,9 +27,18 @@ class Fact:
     evidence: str = ""
     location: str = ""
     source: str = "prose"  # prose or table
+    precision: float = 0.0  # half a unit of the last printed digit, in `unit` (13434万元 → 0.5)
+    of: str = ""  # for a share (….share): the measure it is a share of
 
     def record(self, doc_id: str) -> dict:
         return {"doc_id": doc_id, **self.__dict__}
+
+
+def precision_of(printed: str, unit: str = "万元") -> float:
+    """Half a unit of the last digit of a printed number, in 万元 for money (3.8 → 0.05)."""
+    digits = printed.replace(",", "").replace("，", "").strip().lstrip("-−－").rstrip("%")
+    decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
+    return round(0.5 * 10.0**-decimals * MONEY_UNITS.get(unit, 1.0), 10)
 
 
 def to_wan(value: float, unit: str) -> float:

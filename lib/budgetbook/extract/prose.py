@@ -17,7 +17,7 @@ from functools import cache
 
 import cn2an
 
-from budgetbook.extract.facts import COUNT_UNITS, MONEY_UNITS, Fact, count_unit, to_wan
+from budgetbook.extract.facts import COUNT_UNITS, MONEY_UNITS, Fact, count_unit, precision_of, to_wan
 from budgetbook.extract.vocab import load
 from budgetbook.outline import heading_rank
 
@@ -32,6 +32,8 @@ _YEAR = re.compile(r"(?<![比较与同])(\d{4})年(?!\d{1,2}月)")
 _ANY_YEAR = re.compile(r"(\d{4})年")
 _COMPARISON = re.compile(r"(?:比|较|与|同比|对比)(?:上年|上一年|去年|\d{4}年)")
 _SHARE = re.compile(r"占|比重|比例")
+_SHARE_BASES = ("expenditure.total", "revenue.total", "expenditure.basic", "expenditure.project", "sangong.total",
+                "revenue.general_budget")
 _ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在)")
 _PROJECT_LEAD = re.compile(
     r"^(?:[，、：:；。]|其中|主要是|主要为|主要用于|主要包括|包括|具体为|具体是|分别是|分别为|用于|为|是)+"
@@ -69,6 +71,7 @@ class Figure:
     value: float
     unit: str  # 万元, %, 个, 辆, 人, 分
     kind: str  # money, percent, count, score
+    precision: float = 0.0
 
 
 @dataclass
@@ -83,6 +86,8 @@ class Context:
     projects: bool = False  # inside an enumeration of projects
     last: Figure | None = None  # the last amount, for 全部为…
     heading: str = ""  # the paragraph's own numbered heading, for figures whose sentence names none
+    current: Figure | None = None  # the figure being read (its precision goes with its facts)
+    first: Figure | None = None  # the paragraph's first amount (an unnamed total shares refer to)
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -114,20 +119,21 @@ def figures(text: str) -> list[Figure]:
     out = []
     for m in _FIGURE.finditer(text):
         if m.group("num") is not None:
-            value, unit = float(m.group("num")), m.group("unit")
+            value, unit, printed = float(m.group("num")), m.group("unit"), m.group("num")
         else:
             try:
-                value, unit = float(cn2an.cn2an(m.group("cn"), "smart")), m.group("cnunit")
+                value, unit, printed = float(cn2an.cn2an(m.group("cn"), "smart")), m.group("cnunit"), "0"
             except ValueError:
                 continue
+        precision = precision_of(printed, unit)
         if unit in MONEY_UNITS:
-            out.append(Figure(m.start(), m.end(), to_wan(value, unit), "万元", "money"))
+            out.append(Figure(m.start(), m.end(), to_wan(value, unit), "万元", "money", precision))
         elif unit == "%":
-            out.append(Figure(m.start(), m.end(), value, "%", "percent"))
+            out.append(Figure(m.start(), m.end(), value, "%", "percent", precision))
         elif unit == "分":
-            out.append(Figure(m.start(), m.end(), value, "分", "score"))
+            out.append(Figure(m.start(), m.end(), value, "分", "score", precision))
         else:
-            out.append(Figure(m.start(), m.end(), value, COUNT_UNITS[unit], "count"))
+            out.append(Figure(m.start(), m.end(), value, COUNT_UNITS[unit], "count", precision))
     return out
 
 
@@ -202,7 +208,7 @@ def year_of(label: str, before: str, ctx: Context) -> int | None:
 
 def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
     """All facts a paragraph states."""
-    ctx.base, ctx.projects, ctx.facts, ctx.last = None, False, [], None
+    ctx.base, ctx.projects, ctx.facts, ctx.last, ctx.current, ctx.first = None, False, [], None, None, None
     first = _SENTENCE_END.split(text, maxsplit=1)[0]
     ctx.heading = first.translate(_QUOTES) if heading_rank(text) is not None and not figures(first) else ""
     _lists(text, ctx)
@@ -224,6 +230,7 @@ def _sentence(sentence: str, before: str, ctx: Context) -> None:
         topic = topic_at(context_text + plain[: fig.start])
         _figure(fig, label, plain[: fig.start], sentence, topic, plain[fig.end : fig.end + AFTER], ctx)
         prev_end = fig.end
+    ctx.current = None  # zeros and 全部为 state no printed figure of their own
     _zeros(plain, sentence, context_text, ctx)
 
 
@@ -237,13 +244,19 @@ def _emit(
     item: str = "",
     year: int | None = None,
     basis: str = "",
+    of: str = "",
 ) -> None:
-    ctx.facts.append(Fact(measure, value, unit, item, year, basis, evidence, ctx.location, "prose"))
+    precision = ctx.current.precision if ctx.current is not None else 0.0
+    ctx.facts.append(Fact(measure, value, unit, item, year, basis, evidence, ctx.location, "prose", precision, of))
 
 
 def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, after: str, ctx: Context) -> None:
+    ctx.current = fig
     if fig.kind == "money":
         ctx.last = fig
+        ctx.first = ctx.first or fig
+    if fig.kind == "percent" and _share(fig, label, evidence, topic, ctx):
+        return
     basis = basis_of(label, ctx.doc_kind)
     year = year_of(label, before, ctx)
     found = match_term(label, fig.kind, topic)
@@ -290,6 +303,22 @@ def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, aft
         name = project_name(label)
         if name:
             _emit(ctx, "project", fig.value, fig.unit, evidence, item=name, year=year, basis=basis)
+
+
+def _share(fig: Figure, label: str, evidence: str, topic: str, ctx: Context) -> bool:
+    """一般公共服务支出439.56万元，占40.15%: the share of the figure before, of the total named or in force."""
+    share = re.search(r"占(?P<of>[^，。；]*?)(?:的)?(?:比重|比例)?(?:为|是)?$", label)
+    if not share or not ctx.facts or change_word(label[share.end() :]):
+        return False
+    part = ctx.facts[-1]
+    named = match_term(share.group("of"), "money", topic, values=False)
+    totals = [f.measure for f in ctx.facts if f.measure in _SHARE_BASES and f.measure != part.measure]
+    # the base: named after 占, else a total stated before, else the paragraph's first amount ("=3055.44")
+    of = named[0].measures[-1] if named else (totals[0] if totals else f"={ctx.first.value:g}" if ctx.first else "")
+    if of and of != part.measure and part.unit == "万元":
+        _emit(ctx, f"{part.measure}.share", fig.value, "%", evidence, item=part.item, year=part.year,
+              basis=part.basis, of=of)
+    return True
 
 
 def _comparison_year(label: str, ctx: Context) -> int | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from budgetbook.document import Table
-from budgetbook.extract.facts import MONEY_UNITS, Fact, count_unit, to_wan
+from budgetbook.extract.facts import MONEY_UNITS, Fact, count_unit, precision_of, to_wan
 from budgetbook.extract.identity import is_org_name
 from budgetbook.extract.prose import DEFAULT_BASIS, Term, basis_of, match_term, project_name, terms
 from budgetbook.extract.vocab import load
@@ -314,7 +314,11 @@ def _cell(
     location = f"{row_loc} t{ctx.table_id} r{i} c{j}"
     header_text = "/".join(p for p in path if p.strip())
     evidence = f"{ctx.table.title}｜{raw_label.strip()}｜{header_text}｜{text.strip() or '（空）'}"
-    return [Fact(m, value, unit, reading.item, year, basis, evidence, location, "table") for m in reading.measures]
+    precision = precision_of(text, ctx.factor_unit) if reading.kind == "money" and text.strip() else 0.0
+    return [
+        Fact(m, value, unit, reading.item, year, basis, evidence, location, "table", precision)
+        for m in reading.measures
+    ]
 
 
 def _reading(
