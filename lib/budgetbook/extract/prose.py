@@ -32,6 +32,7 @@ _YEAR = re.compile(r"(?<![比较与同])(\d{4})年(?!\d{1,2}月)")
 _ANY_YEAR = re.compile(r"(\d{4})年")
 _COMPARISON = re.compile(r"(?:比|较|与|同比|对比)(?:上年|上一年|去年|\d{4}年)")
 _SHARE = re.compile(r"占|比重|比例")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
 _SHARE_BASES = ("expenditure.total", "revenue.total", "expenditure.basic", "expenditure.project", "sangong.total",
                 "revenue.general_budget")
 _ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在)")
@@ -62,6 +63,7 @@ class Term:
     not_before: tuple[str, ...] = ()
     change_only: bool = False
     qualifier: bool = False
+    not_after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def terms() -> tuple[Term, ...]:
                     not_before=tuple(entry.get("not_before", ())),
                     change_only=entry.get("change_only", False),
                     qualifier=entry.get("qualifier", False),
+                    not_after=tuple(entry.get("not_after", ())),
                 )
             )
     return tuple(sorted(out, key=lambda t: len(t.phrase), reverse=True))
@@ -163,7 +166,7 @@ def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tup
         if pos < 0:
             continue
         end = pos + len(term.phrase)
-        if any(label[end:].startswith(b) for b in term.not_before):
+        if any(label[end:].startswith(b) for b in term.not_before) or label[:pos].endswith(term.not_after or ("\0",)):
             continue
         hits.append((end, len(term.phrase), bool(term.topic), term))
     if not hits:
@@ -176,7 +179,11 @@ def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tup
     if overlapping:
         end, _, _, best = min(overlapping, key=lambda h: (h[0] - h[1], -h[1]))
     if values and best.qualifier:
-        earlier = [h for h in hits if not h[3].qualifier and h[0] <= end - len(best.phrase)]
+        start = end - len(best.phrase)
+        earlier = [
+            h for h in hits
+            if not h[3].qualifier and h[0] <= start and not _CLAUSE_BREAK.search(label[h[0] : start])
+        ]
         if earlier:
             end, _, _, best = max(earlier, key=lambda h: h[:3])
     return best, end
@@ -263,7 +270,9 @@ def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, aft
     change = change_word(label) if fig.kind in ("money", "percent") else None
     if change and (found is None or change[1] >= found[1] - len(found[0].phrase)):
         named = match_term(label[: change[1]], "money", topic, values=False)
-        base = named[0] if named and named[0].change else ctx.base
+        if named and not named[0].change:
+            return  # 因公出国（境）费减少0万元: a change of a part without a change measure
+        base = named[0] if named else ctx.base
         if base and base.change and not _SHARE.search(label[change[1] :]):
             ctx.base = base  # "…增加88.87万元，增加率为8.8%": the rate is of the same base
             suffix = "change_pct" if fig.kind == "percent" else "change"

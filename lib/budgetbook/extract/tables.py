@@ -255,8 +255,8 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
         total = label in load("tables")["columns"]["totals"] or bool(term and set(term.measures) & _TOTAL_MEASURES)
         if total and ctx.kind.skip_totals:
             continue
-        if term and "expenditure.project" in term.measures:
-            in_projects = True
+        if term:  # a 项目支出 row opens the projects; the next measure row (公用经费) closes them
+            in_projects = "expenditure.project" in term.measures
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels:
                 continue
