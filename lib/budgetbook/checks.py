@@ -89,7 +89,7 @@ def with_groups(facts: pd.DataFrame) -> pd.DataFrame:
     table = facts.location.fillna("").str.extract(_TABLE.pattern, expand=False)
     group = table.where(table.notna() & (facts.source == "table"), facts.location.fillna(""))
     return facts.assign(group=group.astype(str), item=facts.item.fillna(""), basis=facts.basis.fillna(""),
-                        precision=facts.precision.fillna(0.0))
+                        precision=facts.precision.fillna(0.0), scope=facts.scope.fillna(""))
 
 
 # --- parts against totals -------------------------------------------------------------------
@@ -226,7 +226,7 @@ def _earlier_check(change: pd.Series, base: pd.Series, earlier: pd.Series, tol: 
 
 
 def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
-    keys = ["doc_id", "measure", "item", "year", "basis"]
+    keys = ["doc_id", "measure", "item", "year", "basis", "scope"]
     for (doc_id, measure, *_), g in facts.groupby(keys, dropna=False, sort=False):
         if g.value.nunique() < 2 or measure.endswith(".share") or g.evidence.nunique() < 2:
             continue  # one sentence giving two values (46.64万元，压减后安排36万元) is a restatement

@@ -73,6 +73,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "source": "string",
         "precision": "float64",
         "of": "string",
+        "scope": "string",
     },
     "indicators": {
         "doc_id": "string",

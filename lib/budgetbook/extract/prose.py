@@ -33,6 +33,8 @@ _ANY_YEAR = re.compile(r"(\d{4})年")
 _COMPARISON = re.compile(r"(?:比|较|与|同比|对比)(?:上年|上一年|去年|\d{4}年)")
 _SHARE = re.compile(r"占|比重|比例")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
+_SUBITEM = re.compile(r"[（(](?:类|款|项)[）)]")
+_TOTALS = {"revenue.total", "expenditure.total"}
 _SHARE_BASES = ("expenditure.total", "revenue.total", "expenditure.basic", "expenditure.project", "sangong.total",
                 "revenue.general_budget")
 _ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在)")
@@ -64,6 +66,7 @@ class Term:
     change_only: bool = False
     qualifier: bool = False
     not_after: tuple[str, ...] = ()
+    prose_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ class Context:
     heading: str = ""  # the paragraph's own numbered heading, for figures whose sentence names none
     current: Figure | None = None  # the figure being read (its precision goes with its facts)
     first: Figure | None = None  # the paragraph's first amount (an unnamed total shares refer to)
+    scope: str = ""  # scope of the figure being read (see [scope] in measures.toml)
+    unnamed: Figure | None = None  # the previous figure of the sentence, if it named no measure
+    previous: Term | None = None  # the term the previous figure of the sentence was named by
+    subitem: bool = False  # the paragraph is about a （类）（款）（项） sub-item
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -112,6 +119,7 @@ def terms() -> tuple[Term, ...]:
                     change_only=entry.get("change_only", False),
                     qualifier=entry.get("qualifier", False),
                     not_after=tuple(entry.get("not_after", ())),
+                    prose_only=entry.get("prose_only", False),
                 )
             )
     return tuple(sorted(out, key=lambda t: len(t.phrase), reverse=True))
@@ -218,6 +226,7 @@ def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
     ctx.base, ctx.projects, ctx.facts, ctx.last, ctx.current, ctx.first = None, False, [], None, None, None
     first = _SENTENCE_END.split(text, maxsplit=1)[0]
     ctx.heading = first.translate(_QUOTES) if heading_rank(text) is not None and not figures(first) else ""
+    ctx.subitem = bool(_SUBITEM.search(first))
     _lists(text, ctx)
     start = 0
     for m in _SENTENCE_END.finditer(text + "。"):
@@ -232,6 +241,7 @@ def _sentence(sentence: str, before: str, ctx: Context) -> None:
     plain = sentence.translate(_QUOTES)
     context_text = ctx.section.translate(_QUOTES) + "|" + before.translate(_QUOTES)
     prev_end = 0
+    ctx.unnamed, ctx.previous = None, None
     for fig in figures(plain):
         label = plain[prev_end : fig.start]
         topic = topic_at(context_text + plain[: fig.start])
@@ -254,10 +264,36 @@ def _emit(
     of: str = "",
 ) -> None:
     precision = ctx.current.precision if ctx.current is not None else 0.0
-    ctx.facts.append(Fact(measure, value, unit, item, year, basis, evidence, ctx.location, "prose", precision, of))
+    scope = "" if measure.startswith("revenue.") else ctx.scope
+    ctx.facts.append(Fact(measure, value, unit, item, year, basis, evidence, ctx.location, "prose", precision, of, scope))
 
 
 def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, after: str, ctx: Context) -> None:
+    clause = _CLAUSE_BREAK.split(label)[-1] if _CLAUSE_BREAK.search(label) else label
+    ctx.scope = _scope_of(clause)
+    named_before = ctx.facts[-1] if ctx.facts else None
+    _read_figure(fig, label, before, evidence, topic, after, ctx)
+    stated = (ctx.facts[-1] if ctx.facts else None) is not named_before
+    if fig.kind == "money":
+        ctx.unnamed = None if stated else fig
+
+
+def _same_as_base(fig: Figure, ctx: Context) -> bool:
+    """An unnamed amount equal to the base's (财政拨款收入19577万元 of 收入预算19577万元) is the base."""
+    if ctx.base is None:
+        return False
+    stated = [f.value for f in ctx.facts if f.measure in ctx.base.measures]
+    return bool(stated) and abs(stated[-1] - fig.value) <= fig.precision
+
+
+def _scope_of(clause: str) -> str:
+    for scope, words in load("measures")["scope"].items():
+        if any(w in clause for w in words):
+            return scope
+    return ""
+
+
+def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str, after: str, ctx: Context) -> None:
     ctx.current = fig
     if fig.kind == "money":
         ctx.last = fig
@@ -267,11 +303,25 @@ def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, aft
     basis = basis_of(label, ctx.doc_kind)
     year = year_of(label, before, ctx)
     found = match_term(label, fig.kind, topic)
+    if fig.kind == "count":  # 共32个内设机构、12个直属事业单位: a noun right after the count names it
+        following = match_term(after, "count", topic)
+        if following and following[1] - len(following[0].phrase) == 0:
+            found = following
+    if found and ctx.subitem and (found[0].qualifier and set(found[0].measures) & _TOTALS):
+        found = None  # 住房公积金（项）…支出决算为29.42万元: the sub-item's amount, not the total
     change = change_word(label) if fig.kind in ("money", "percent") else None
     if change and (found is None or change[1] >= found[1] - len(found[0].phrase)):
         named = match_term(label[: change[1]], "money", topic, values=False)
         if named and not named[0].change:
             return  # 因公出国（境）费减少0万元: a change of a part without a change measure
+        if not named and ctx.subitem:
+            return
+        if not named and ctx.unnamed is not None and not _same_as_base(ctx.unnamed, ctx):
+            return  # 财政拨款收入2114万元（of 2144），比上年增加19万元: the change of a part without a measure
+        if not named and ctx.previous is not None and not ctx.previous.change:
+            return  # 事业收入30万元，比上年增加30万元: the change of a part without a change measure
+        if named and ctx.subitem and (named[0].change_only or named[0].qualifier):
+            return  # 行政运行（项）…比上年增加: the sub-item's change, not the department's
         base = named[0] if named else ctx.base
         if base and base.change and not _SHARE.search(label[change[1] :]):
             ctx.base = base  # "…增加88.87万元，增加率为8.8%": the rate is of the same base
@@ -299,6 +349,7 @@ def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, aft
         for measure in term.measures:
             unit = count_unit(measure, fig.unit) if fig.kind == "count" else fig.unit
             _emit(ctx, measure, fig.value, unit, evidence, item=item, year=year, basis=basis)
+        ctx.previous = term
         if term.change:
             ctx.base = term
         if "expenditure.project" in term.measures:
@@ -323,11 +374,17 @@ def _share(fig: Figure, label: str, evidence: str, topic: str, ctx: Context) -> 
     named = match_term(share.group("of"), "money", topic, values=False)
     totals = [f.measure for f in ctx.facts if f.measure in _SHARE_BASES and f.measure != part.measure]
     # the base: named after 占, else a total stated before, else the paragraph's first amount ("=3055.44")
-    of = named[0].measures[-1] if named else (totals[0] if totals else f"={ctx.first.value:g}" if ctx.first else "")
+    unnamed_total = ctx.first if ctx.first is not None and ctx.first.start != _start_of(part, ctx) else None
+    of = named[0].measures[-1] if named else (totals[0] if totals else f"={unnamed_total.value:g}" if unnamed_total else "")
     if of and of != part.measure and part.unit == "万元":
         _emit(ctx, f"{part.measure}.share", fig.value, "%", evidence, item=part.item, year=part.year,
               basis=part.basis, of=of)
     return True
+
+
+def _start_of(part: Fact, ctx: Context) -> int:
+    """Where the figure of the paragraph's first fact stood, if `part` is it (else -1)."""
+    return ctx.first.start if ctx.facts and part is ctx.facts[0] and ctx.first is not None else -1
 
 
 def _comparison_year(label: str, ctx: Context) -> int | None:
@@ -403,7 +460,8 @@ def _zeros(plain: str, evidence: str, context_text: str, ctx: Context) -> None:
                     basis=basis_of(clause, ctx.doc_kind),
                 )
         change = change_word(clause)
-        if change and change[0] == 0:
+        stated = any(f.measure.endswith((".change", ".change_pct")) and f.evidence == evidence for f in ctx.facts)
+        if change and change[0] == 0 and not stated:  # "增长0.8%，与上年基本持平" is not a zero change
             found = match_term(clause, "money", topic, values=False)
             base = found[0] if found and found[0].change else ctx.base
             if base and base.change:

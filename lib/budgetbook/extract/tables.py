@@ -92,7 +92,7 @@ def _phrases() -> dict[str, Term]:
 def row_term(label: str, topics: frozenset[str]) -> Term | None:
     """The term a row label is, exactly (其他卫生健康支出 is not 卫生健康支出)."""
     for term in terms():
-        if term.phrase == label and not term.change_only and (not term.topic or term.topic in topics):
+        if term.phrase == label and not (term.change_only or term.prose_only) and (not term.topic or term.topic in topics):
             return term
     return None
 
@@ -245,13 +245,16 @@ def table_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: 
 
 def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bool) -> tuple[list[Fact], bool]:
     facts: list[Fact] = []
-    sides = lay.labels[:1] if ctx.kind.first_side_only else lay.labels
-    sides = sides or [-1]  # no text column: every column holds amounts (上海 三公 table)
+    sides = lay.labels or [-1]  # no text column: every column holds amounts (上海 三公 table)
     for side, label_col in enumerate(sides):
+        if side > 0 and ctx.kind.first_side_only:
+            break
         end = sides[side + 1] if side + 1 < len(sides) else len(row)
         raw_label = _row_label(row, label_col, lay.codes if side == 0 else [])
         label = clean_label(raw_label)
         term = row_term(label, ctx.kind.topics)
+        if term and term.item and not _class_level(row, lay.codes):
+            term = None  # 229|60|其他支出: a 款 named like its 类
         total = label in load("tables")["columns"]["totals"] or bool(term and set(term.measures) & _TOTAL_MEASURES)
         if total and ctx.kind.skip_totals:
             continue
@@ -265,6 +268,15 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
                 _cell(ctx, i, j, row[j] if j < len(row) else "", raw_label, label, term, total, path, in_projects)
             )
     return facts, in_projects
+
+
+def _class_level(row: list[str], codes: list[int]) -> bool:
+    """A coded row is class-level (类) if only its first code is filled and that has 3 digits."""
+    cells = [row[j].strip() for j in codes if j < len(row)]
+    filled = [c for c in cells if c]
+    if not filled:
+        return True
+    return len(filled) == 1 and cells[0] == filled[0] and len(filled[0]) <= 3
 
 
 def _row_label(row: list[str], label_col: int, codes: list[int]) -> str:
@@ -315,10 +327,21 @@ def _cell(
     header_text = "/".join(p for p in path if p.strip())
     evidence = f"{ctx.table.title}｜{raw_label.strip()}｜{header_text}｜{text.strip() or '（空）'}"
     precision = precision_of(text, ctx.factor_unit) if reading.kind == "money" and text.strip() else 0.0
+    scope = _table_scope(ctx, reading)
     return [
-        Fact(m, value, unit, reading.item, year, basis, evidence, location, "table", precision)
+        Fact(m, value, unit, reading.item, year, basis, evidence, location, "table", precision, "", scope)
         for m in reading.measures
     ]
+
+
+def _table_scope(ctx: TableContext, reading: _Reading) -> str:
+    """财政拨款 / 一般公共预算 tables state their own scope of expenditure (revenue rows are sources)."""
+    if all(m.startswith("revenue.") for m in reading.measures):
+        return ""
+    title = squash(ctx.table.title)
+    if ctx.kind.name == "fiscal_summary" or "财政拨款" in title:
+        return "财政拨款"
+    return "一般公共预算" if "一般公共预算" in title else ""
 
 
 def _reading(
@@ -335,7 +358,8 @@ def _reading(
     if column == UNKNOWN or (isinstance(column, Term) and not _unit_fits(column.unit, path)):
         return None
     if isinstance(column, Term):
-        return _Reading(column.measures, "", column.unit, column.zero) if total or not label else None
+        item = column.phrase if column.item else ""
+        return _Reading(column.measures, item, column.unit, column.zero) if total or not label else None
     if total and ctx.kind.total and (term is None or label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
     if term is not None:
