@@ -88,8 +88,13 @@ def with_groups(facts: pd.DataFrame) -> pd.DataFrame:
     """Facts with the group they were stated in: their table, else their paragraph."""
     table = facts.location.fillna("").str.extract(_TABLE.pattern, expand=False)
     group = table.where(table.notna() & (facts.source == "table"), facts.location.fillna(""))
-    return facts.assign(group=group.astype(str), item=facts.item.fillna(""), basis=facts.basis.fillna(""),
-                        precision=facts.precision.fillna(0.0), scope=facts.scope.fillna(""))
+    return facts.assign(
+        group=group.astype(str),
+        item=facts.item.fillna(""),
+        basis=facts.basis.fillna(""),
+        precision=facts.precision.fillna(0.0),
+        scope=facts.scope.fillna(""),
+    )
 
 
 # --- parts against totals -------------------------------------------------------------------
@@ -134,11 +139,14 @@ def _sum_rule(doc_id: str, g: pd.DataFrame, total: pd.Series, rule: dict, tol: T
     severity, passed = _judge(diff, allowed, rule.get("complete", False))
     listing = " + ".join(f"{p['item'] or p.measure}{_fmt(p.value)}" for p in parts)
     verdict = "相符" if passed else ("超过" if diff > 0 else "不足")
-    message = (f"{rule['name']}：{_describe(total)}，各部分合计{_fmt(stated)}（{listing}），"
-               f"{verdict}，差额{_fmt(diff)}{total.unit}")
+    message = (
+        f"{rule['name']}：{_describe(total)}，各部分合计{_fmt(stated)}（{listing}），"
+        f"{verdict}，差额{_fmt(diff)}{total.unit}"
+    )
     evidence, location = _evidence([total, *parts])
-    return Finding(doc_id, f"sum:{rule['name']}", severity, passed, total.value, round(stated, 6), message,
-                   evidence, location)
+    return Finding(
+        doc_id, f"sum:{rule['name']}", severity, passed, total.value, round(stated, 6), message, evidence, location
+    )
 
 
 # --- shares -------------------------------------------------------------------------------
@@ -148,31 +156,42 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     for _, share in facts.loc[facts.measure.str.endswith(".share")].iterrows():
         g = facts.loc[(facts.doc_id == share.doc_id) & (facts.group == share.group)]
         part = g.loc[(g.measure == share.measure.removesuffix(".share")) & (g.item == share["item"])]
-        base = _share_base(facts, g, share)
-        if part.empty or base is None or base[0] == 0:
+        bases = [b for b in _share_bases(facts, g, share) if b[0] != 0]
+        if part.empty or not bases:
             continue
         part = part.iloc[0]
-        value, precision, base_facts = base
-        computed = part.value / value * 100
-        allowed = max(tol.percent, share.precision + (part.precision / value + part.value * precision / value**2) * 100)
-        diff = share.value - computed
-        severity, passed = _judge(diff, allowed)
-        message = (f"占比：{_describe(part)}占{_fmt(value)}万元的{_fmt(round(computed, 4))}%，"
-                   f"文中为{_fmt(share.value)}%，{'相符' if passed else '不符'}")
+        judged = [_share_against(share, part, base, tol) for base in bases]
+        passed = [j for j in judged if j[1]]
+        computed, ok, base_facts, value = (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]
+        severity = "info" if ok else "error"
+        message = (
+            f"占比：{_describe(part)}占{_fmt(value)}万元的{_fmt(round(computed, 4))}%，"
+            f"文中为{_fmt(share.value)}%，{'相符' if ok else '不符'}"
+        )
         evidence, location = _evidence([share, part, *base_facts])
-        yield Finding(share.doc_id, "share", severity, passed, round(computed, 4), share.value, message, evidence,
-                      location)
+        yield Finding(share.doc_id, "share", severity, ok, round(computed, 4), share.value, message, evidence, location)
 
 
-def _share_base(facts: pd.DataFrame, g: pd.DataFrame, share: pd.Series) -> tuple[float, float, list] | None:
+def _share_against(share: pd.Series, part: pd.Series, base: tuple, tol: Tolerance) -> tuple[float, bool, list, float]:
+    value, precision, base_facts = base
+    computed = part.value / value * 100
+    allowed = max(tol.percent, share.precision + (part.precision / value + part.value * precision / value**2) * 100)
+    return computed, abs(share.value - computed) <= allowed + 1e-9, base_facts, value
+
+
+def _share_bases(facts: pd.DataFrame, g: pd.DataFrame, share: pd.Series) -> list[tuple[float, float, list]]:
+    """Candidate bases: an amount given inline ("=3055.44"), else the stated figures of the base measures."""
     of = str(share.of or "")
     if of.startswith("="):
-        return float(of[1:]), 0.005, []
-    for pool in (g, facts.loc[(facts.doc_id == share.doc_id) & (facts.year == share.year)]):
-        hits = pool.loc[(pool.measure == of) & (pool.basis == share.basis)]
-        if not hits.empty:
-            return hits.iloc[0].value, hits.iloc[0].precision, [hits.iloc[0]]
-    return None
+        return [(float(of[1:]), 0.005, [])]
+    out = []
+    for measure in of.split("|"):
+        for pool in (g, facts.loc[(facts.doc_id == share.doc_id) & (facts.year == share.year)]):
+            hits = pool.loc[(pool.measure == measure) & (pool.basis == share.basis)]  # any scope: 财政拨款 totals too
+            out.extend((h.value, h.precision, [h]) for _, h in hits.drop_duplicates("value").iterrows())
+            if not hits.empty:
+                break
+    return out
 
 
 # --- changes ------------------------------------------------------------------------------
@@ -203,11 +222,14 @@ def _rate_check(change: pd.Series, base: pd.Series, rate: pd.Series, tol: Tolera
     allowed = max(tol.percent, rate.precision + (change.precision + base.precision) / abs(prior) * 100 * 2)
     diff = rate.value - implied
     severity, passed = _judge(diff, allowed)
-    message = (f"增减率：{_describe(base)}，增减{_fmt(change.value)}万元，推算上年为{_fmt(round(prior, 2))}万元、"
-               f"增减率{_fmt(round(implied, 2))}%，文中为{_fmt(rate.value)}%，{'相符' if passed else '不符'}")
+    message = (
+        f"增减率：{_describe(base)}，增减{_fmt(change.value)}万元，推算上年为{_fmt(round(prior, 2))}万元、"
+        f"增减率{_fmt(round(implied, 2))}%，文中为{_fmt(rate.value)}%，{'相符' if passed else '不符'}"
+    )
     evidence, location = _evidence([base, change, rate])
-    yield Finding(change.doc_id, "change_rate", severity, passed, round(implied, 4), rate.value, message, evidence,
-                  location)
+    yield Finding(
+        change.doc_id, "change_rate", severity, passed, round(implied, 4), rate.value, message, evidence, location
+    )
 
 
 def _earlier_check(change: pd.Series, base: pd.Series, earlier: pd.Series, tol: Tolerance) -> Finding:
@@ -215,11 +237,14 @@ def _earlier_check(change: pd.Series, base: pd.Series, earlier: pd.Series, tol: 
     allowed = max(tol.money, change.precision + base.precision + earlier.precision)
     diff = change.value - stated
     severity, passed = _judge(diff, allowed)
-    message = (f"增减额：{_describe(base)}，上年{_fmt(earlier.value)}万元，相差{_fmt(round(stated, 2))}万元，"
-               f"文中增减额为{_fmt(change.value)}万元，{'相符' if passed else '不符'}")
+    message = (
+        f"增减额：{_describe(base)}，上年{_fmt(earlier.value)}万元，相差{_fmt(round(stated, 2))}万元，"
+        f"文中增减额为{_fmt(change.value)}万元，{'相符' if passed else '不符'}"
+    )
     evidence, location = _evidence([base, earlier, change])
-    return Finding(change.doc_id, "change_amount", severity, passed, round(stated, 6), change.value, message,
-                   evidence, location)
+    return Finding(
+        change.doc_id, "change_amount", severity, passed, round(stated, 6), change.value, message, evidence, location
+    )
 
 
 # --- one measure, two values ----------------------------------------------------------------
@@ -228,17 +253,19 @@ def _earlier_check(change: pd.Series, base: pd.Series, earlier: pd.Series, tol: 
 def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     keys = ["doc_id", "measure", "item", "year", "basis", "scope"]
     for (doc_id, measure, *_), g in facts.groupby(keys, dropna=False, sort=False):
-        if g.value.nunique() < 2 or measure.endswith(".share") or g.evidence.nunique() < 2:
+        if g.value.nunique() < 2 or measure.endswith(".share") or g.evidence.nunique() < 2 or g.scope.iloc[0]:
             continue  # one sentence giving two values (46.64万元，压减后安排36万元) is a restatement
         low, high = g.loc[g.value.idxmin()], g.loc[g.value.idxmax()]
         diff = high.value - low.value
         allowed = max(tol.percent if low.unit == "%" else tol.money, low.precision + high.precision)
         severity, passed = _judge(diff, allowed)
-        if not passed and measure == "project":
-            severity = "warning"  # two projects may share a name
+        if not passed and (measure == "project" or g.value.nunique() > 2 or diff > 0.5 * abs(high.value)):
+            severity = "warning"  # three values, or far apart: more likely two quantities (口径, projects)
         values = "、".join(f"{_fmt(v)}（{src}）" for v, src in dict.fromkeys(zip(g.value, g.source, strict=True)))
-        message = (f"同一数据多处不一致：{_describe(low)}，文中各处为{values}，最大相差{_fmt(round(diff, 6))}{high.unit}"
-                   + ("，属舍入差异" if passed else ""))
+        note = "，属舍入差异" if passed else ("，可能为不同口径或不同事项" if severity == "warning" else "")
+        message = (
+            f"同一数据多处不一致：{_describe(low)}，文中各处为{values}，最大相差{_fmt(round(diff, 6))}{high.unit}{note}"
+        )
         evidence, location = _evidence([row for _, row in g.iterrows()])
         yield Finding(doc_id, "stated_twice", severity, passed, low.value, high.value, message, evidence, location)
 
@@ -261,10 +288,18 @@ def _implied_earlier(pool: pd.DataFrame, docs: pd.DataFrame, tol: Tolerance) -> 
     for measure in load("checks")["changes"]["measures"]:
         change_measure = {"revenue.total": "revenue", "expenditure.total": "expenditure"}.get(measure, measure)
         for _, change in pool.loc[(pool.measure == f"{change_measure}.change") & (pool.basis == "budget")].iterrows():
-            base = pool.loc[(pool.doc_id == change.doc_id) & (pool.group == change.group) & (pool.measure == measure)
-                            & (pool.year == change.year)]
-            others = pool.loc[(pool.doc_id != change.doc_id) & (pool.measure == measure)
-                              & (pool.year == change.year - 1) & (pool.basis == "budget")]
+            base = pool.loc[
+                (pool.doc_id == change.doc_id)
+                & (pool.group == change.group)
+                & (pool.measure == measure)
+                & (pool.year == change.year)
+            ]
+            others = pool.loc[
+                (pool.doc_id != change.doc_id)
+                & (pool.measure == measure)
+                & (pool.year == change.year - 1)
+                & (pool.basis == "budget")
+            ]
             if base.empty or others.empty:
                 continue
             base, other = base.iloc[0], others.iloc[0]
@@ -273,12 +308,23 @@ def _implied_earlier(pool: pd.DataFrame, docs: pd.DataFrame, tol: Tolerance) -> 
             allowed = max(tol.money, base.precision + change.precision + other.precision)
             severity, passed = _judge(diff, allowed, shortfall_is_error=False)
             severity = severity if passed else "warning"  # documents may compare on different bases (同口径)
-            message = (f"跨文件：{base.year}年{_describe(base)}、增减{_fmt(change.value)}万元，推算{change.year - 1}年预算"
-                       f"为{_fmt(round(implied, 2))}万元；{other.doc_id}所载为{_fmt(other.value)}万元，"
-                       f"{'相符' if passed else '不符'}")
+            message = (
+                f"跨文件：{base.year}年{_describe(base)}、增减{_fmt(change.value)}万元，推算{change.year - 1}年预算"
+                f"为{_fmt(round(implied, 2))}万元；{other.doc_id}所载为{_fmt(other.value)}万元，"
+                f"{'相符' if passed else '不符'}"
+            )
             evidence, location = _evidence([base, change, other])
-            yield Finding(change.doc_id, "implied_prior_year", severity, passed, round(implied, 6), other.value,
-                          message, evidence, location)
+            yield Finding(
+                change.doc_id,
+                "implied_prior_year",
+                severity,
+                passed,
+                round(implied, 6),
+                other.value,
+                message,
+                evidence,
+                location,
+            )
 
 
 def _budget_against_actual(pool: pd.DataFrame, docs: pd.DataFrame) -> Iterator[Finding]:
@@ -286,15 +332,26 @@ def _budget_against_actual(pool: pd.DataFrame, docs: pd.DataFrame) -> Iterator[F
     outturns = docs.loc[docs.doc_kind.isin(["final_account", "self_evaluation"])]
     for _, b in budgets.iterrows():
         for _, a in outturns.loc[outturns.fiscal_year == b.fiscal_year].iterrows():
-            budget = pool.loc[(pool.doc_id == b.doc_id) & (pool.measure == "expenditure.total")
-                              & (pool.year == b.fiscal_year) & (pool.basis == "budget")]
-            actual = pool.loc[(pool.doc_id == a.doc_id) & (pool.measure == "expenditure.total")
-                              & (pool.year == b.fiscal_year) & (pool.basis == "actual")]
+            budget = pool.loc[
+                (pool.doc_id == b.doc_id)
+                & (pool.measure == "expenditure.total")
+                & (pool.year == b.fiscal_year)
+                & (pool.basis == "budget")
+            ]
+            actual = pool.loc[
+                (pool.doc_id == a.doc_id)
+                & (pool.measure == "expenditure.total")
+                & (pool.year == b.fiscal_year)
+                & (pool.basis == "actual")
+            ]
             if budget.empty or actual.empty:
                 continue
             bv, av = budget.iloc[0], actual.iloc[0]
             rate = av.value / bv.value * 100 if bv.value else float("nan")
-            message = f"预算与执行：{b.fiscal_year}年支出预算{_fmt(bv.value)}万元，执行{_fmt(av.value)}万元，执行率{rate:.2f}%"
+            message = (
+                f"预算与执行：{b.fiscal_year}年支出预算{_fmt(bv.value)}万元，"
+                f"执行{_fmt(av.value)}万元，执行率{rate:.2f}%"
+            )
             evidence, location = _evidence([bv, av])
             yield Finding(b.doc_id, "budget_vs_actual", "info", True, bv.value, av.value, message, evidence, location)
 
@@ -303,12 +360,21 @@ def _budget_against_actual(pool: pd.DataFrame, docs: pd.DataFrame) -> Iterator[F
 
 
 def score_checks(indicators: pd.DataFrame, facts: pd.DataFrame) -> Iterator[Finding]:
-    scored = indicators.assign(w=pd.to_numeric(indicators.weight, errors="coerce"),
-                               s=pd.to_numeric(indicators.score, errors="coerce")).dropna(subset=["s"])
+    scored = indicators.assign(
+        w=pd.to_numeric(indicators.weight, errors="coerce"), s=pd.to_numeric(indicators.score, errors="coerce")
+    ).dropna(subset=["s"])
     for _, row in scored.loc[scored.s > scored.w].iterrows():
-        yield Finding(row.doc_id, "score_above_weight", "error", False, row.w, row.s,
-                      f"得分高于分值：{row.level3}得分{_fmt(row.s)}，分值{_fmt(row.w)}", row.level3,
-                      f"{row.doc_id} {row.location}")
+        yield Finding(
+            row.doc_id,
+            "score_above_weight",
+            "error",
+            False,
+            row.w,
+            row.s,
+            f"得分高于分值：{row.level3}得分{_fmt(row.s)}，分值{_fmt(row.w)}",
+            row.level3,
+            f"{row.doc_id} {row.location}",
+        )
     for doc_id, g in scored.groupby("doc_id"):
         totals = facts.loc[(facts.doc_id == doc_id) & (facts.measure == "performance.score")]
         if totals.empty:
@@ -316,9 +382,20 @@ def score_checks(indicators: pd.DataFrame, facts: pd.DataFrame) -> Iterator[Find
         total = totals.iloc[0]
         stated = g.s.sum()
         severity, passed = _judge(stated - total.value, 0.005)
-        message = f"自评得分：各指标得分合计{_fmt(stated)}分，总分为{_fmt(total.value)}分，{'相符' if passed else '不符'}"
-        yield Finding(doc_id, "score_total", severity, passed, total.value, stated, message, str(total.evidence),
-                      f"{doc_id} {total.location}")
+        message = (
+            f"自评得分：各指标得分合计{_fmt(stated)}分，总分为{_fmt(total.value)}分，{'相符' if passed else '不符'}"
+        )
+        yield Finding(
+            doc_id,
+            "score_total",
+            severity,
+            passed,
+            total.value,
+            stated,
+            message,
+            str(total.evidence),
+            f"{doc_id} {total.location}",
+        )
 
 
 def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) -> list[Finding]:

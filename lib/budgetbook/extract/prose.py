@@ -35,8 +35,16 @@ _SHARE = re.compile(r"占|比重|比例")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
 _SUBITEM = re.compile(r"[（(](?:类|款|项)[）)]")
 _TOTALS = {"revenue.total", "expenditure.total"}
-_SHARE_BASES = ("expenditure.total", "revenue.total", "expenditure.basic", "expenditure.project", "sangong.total",
-                "revenue.general_budget")
+_SOURCES = {
+    "revenue.general_budget",
+    "revenue.gov_fund",
+    "revenue.state_capital",
+    "revenue.special_account",
+    "revenue.business",
+    "revenue.operating",
+    "revenue.other",
+    "revenue.carryover",
+}
 _ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在)")
 _PROJECT_LEAD = re.compile(
     r"^(?:[，、：:；。]|其中|主要是|主要为|主要用于|主要包括|包括|具体为|具体是|分别是|分别为|用于|为|是)+"
@@ -67,6 +75,7 @@ class Term:
     qualifier: bool = False
     not_after: tuple[str, ...] = ()
     prose_only: bool = False
+    table_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,10 +102,12 @@ class Context:
     heading: str = ""  # the paragraph's own numbered heading, for figures whose sentence names none
     current: Figure | None = None  # the figure being read (its precision goes with its facts)
     first: Figure | None = None  # the paragraph's first amount (an unnamed total shares refer to)
+    first_named: bool = False  # whether that first amount named a measure
     scope: str = ""  # scope of the figure being read (see [scope] in measures.toml)
     unnamed: Figure | None = None  # the previous figure of the sentence, if it named no measure
     previous: Term | None = None  # the term the previous figure of the sentence was named by
     subitem: bool = False  # the paragraph is about a （类）（款）（项） sub-item
+    lead_scope: str = ""  # scope announced by the paragraph before ("财政拨款支出主要内容如下：")
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -120,6 +131,7 @@ def terms() -> tuple[Term, ...]:
                     qualifier=entry.get("qualifier", False),
                     not_after=tuple(entry.get("not_after", ())),
                     prose_only=entry.get("prose_only", False),
+                    table_only=entry.get("table_only", False),
                 )
             )
     return tuple(sorted(out, key=lambda t: len(t.phrase), reverse=True))
@@ -168,7 +180,12 @@ def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tup
     """
     hits: list[tuple[int, int, bool, Term]] = []
     for term in terms():
-        if term.unit != kind or (term.topic and term.topic != topic) or (values and term.change_only):
+        if (
+            term.unit != kind
+            or (term.topic and term.topic != topic)
+            or (values and term.change_only)
+            or term.table_only
+        ):
             continue
         pos = label.rfind(term.phrase)
         if pos < 0:
@@ -189,8 +206,7 @@ def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tup
     if values and best.qualifier:
         start = end - len(best.phrase)
         earlier = [
-            h for h in hits
-            if not h[3].qualifier and h[0] <= start and not _CLAUSE_BREAK.search(label[h[0] : start])
+            h for h in hits if not h[3].qualifier and h[0] <= start and not _CLAUSE_BREAK.search(label[h[0] : start])
         ]
         if earlier:
             end, _, _, best = max(earlier, key=lambda h: h[:3])
@@ -224,6 +240,7 @@ def year_of(label: str, before: str, ctx: Context) -> int | None:
 def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
     """All facts a paragraph states."""
     ctx.base, ctx.projects, ctx.facts, ctx.last, ctx.current, ctx.first = None, False, [], None, None, None
+    ctx.first_named = False
     first = _SENTENCE_END.split(text, maxsplit=1)[0]
     ctx.heading = first.translate(_QUOTES) if heading_rank(text) is not None and not figures(first) else ""
     ctx.subitem = bool(_SUBITEM.search(first))
@@ -264,18 +281,31 @@ def _emit(
     of: str = "",
 ) -> None:
     precision = ctx.current.precision if ctx.current is not None else 0.0
-    scope = "" if measure.startswith("revenue.") else ctx.scope
-    ctx.facts.append(Fact(measure, value, unit, item, year, basis, evidence, ctx.location, "prose", precision, of, scope))
+    scope = "" if measure in _SOURCES else ctx.scope
+    ctx.facts.append(
+        Fact(measure, value, unit, item, year, basis, evidence, ctx.location, "prose", precision, of, scope)
+    )
 
 
 def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, after: str, ctx: Context) -> None:
-    clause = _CLAUSE_BREAK.split(label)[-1] if _CLAUSE_BREAK.search(label) else label
-    ctx.scope = _scope_of(clause)
+    ctx.scope = scope_of(before) or ctx.lead_scope  # 一般公共预算拨款支出X万元，其中：一般公共服务支出Y万元
     named_before = ctx.facts[-1] if ctx.facts else None
     _read_figure(fig, label, before, evidence, topic, after, ctx)
     stated = (ctx.facts[-1] if ctx.facts else None) is not named_before
     if fig.kind == "money":
         ctx.unnamed = None if stated else fig
+        if ctx.first is fig:
+            ctx.first_named = stated
+
+
+@cache
+def _topic_totals() -> dict[str, str]:
+    return load("measures")["topic_totals"]
+
+
+def _term_of(measure: str) -> Term:
+    """The main term of a measure (the first phrase listed for it)."""
+    return next(t for t in reversed(terms()) if t.measures == (measure,) and not t.topic and not t.change_only)
 
 
 def _same_as_base(fig: Figure, ctx: Context) -> bool:
@@ -286,11 +316,15 @@ def _same_as_base(fig: Figure, ctx: Context) -> bool:
     return bool(stated) and abs(stated[-1] - fig.value) <= fig.precision
 
 
-def _scope_of(clause: str) -> str:
+def scope_of(text: str) -> str:
+    """The scope last announced in `text` (the sentence before the figure's own phrase)."""
+    best, best_pos = "", -1
     for scope, words in load("measures")["scope"].items():
-        if any(w in clause for w in words):
-            return scope
-    return ""
+        for word in words:
+            pos = text.rfind(word)
+            if pos > best_pos:
+                best, best_pos = scope, pos
+    return best
 
 
 def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str, after: str, ctx: Context) -> None:
@@ -309,7 +343,14 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
             found = following
     if found and ctx.subitem and (found[0].qualifier and set(found[0].measures) & _TOTALS):
         found = None  # 住房公积金（项）…支出决算为29.42万元: the sub-item's amount, not the total
+    local = topic_at(before)  # the topic named in this sentence (not a stale section heading)
+    if found and found[0].qualifier and set(found[0].measures) & _TOTALS and local in _topic_totals():
+        found = (_term_of(_topic_totals()[local]), found[1])  # 三公…支出决算为0.00万元
     change = change_word(label) if fig.kind in ("money", "percent") else None
+    if change and any(w in before for w in load("measures")["reason"]["words"]):
+        change = None  # 主要原因是新增…31000万元: a reason, not the change itself
+        if found is None:
+            return
     if change and (found is None or change[1] >= found[1] - len(found[0].phrase)):
         named = match_term(label[: change[1]], "money", topic, values=False)
         if named and not named[0].change:
@@ -372,19 +413,24 @@ def _share(fig: Figure, label: str, evidence: str, topic: str, ctx: Context) -> 
         return False
     part = ctx.facts[-1]
     named = match_term(share.group("of"), "money", topic, values=False)
-    totals = [f.measure for f in ctx.facts if f.measure in _SHARE_BASES and f.measure != part.measure]
-    # the base: named after 占, else a total stated before, else the paragraph's first amount ("=3055.44")
-    unnamed_total = ctx.first if ctx.first is not None and ctx.first.start != _start_of(part, ctx) else None
-    of = named[0].measures[-1] if named else (totals[0] if totals else f"={unnamed_total.value:g}" if unnamed_total else "")
+    # the base: named after 占, else an unnamed amount the paragraph opens with ("一般公共预算拨款
+    # 支出为3055.44万元，其中：…占84.74%" → "=3055.44"), else the part's whole
+    opening = ctx.first if ctx.first is not None and not ctx.first_named else None
+    whole = load("measures")["share_bases"].get(part.measure, "")
+    of = named[0].measures[-1] if named else (f"={opening.value:g}" if opening else whole)
     if of and of != part.measure and part.unit == "万元":
-        _emit(ctx, f"{part.measure}.share", fig.value, "%", evidence, item=part.item, year=part.year,
-              basis=part.basis, of=of)
+        _emit(
+            ctx,
+            f"{part.measure}.share",
+            fig.value,
+            "%",
+            evidence,
+            item=part.item,
+            year=part.year,
+            basis=part.basis,
+            of=of,
+        )
     return True
-
-
-def _start_of(part: Fact, ctx: Context) -> int:
-    """Where the figure of the paragraph's first fact stood, if `part` is it (else -1)."""
-    return ctx.first.start if ctx.facts and part is ctx.facts[0] and ctx.first is not None else -1
 
 
 def _comparison_year(label: str, ctx: Context) -> int | None:

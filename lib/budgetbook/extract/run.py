@@ -8,7 +8,8 @@ from budgetbook.document import Document, Paragraph
 from budgetbook.extract.facts import Fact
 from budgetbook.extract.identity import Identity, identify
 from budgetbook.extract.indicators import indicator_rows
-from budgetbook.extract.prose import Context, extract_paragraph
+from budgetbook.extract.prose import Context, extract_paragraph, scope_of
+from budgetbook.outline import heading_rank
 from budgetbook.extract.tables import table_facts
 
 
@@ -32,8 +33,16 @@ def extract_document(doc: Document) -> Extraction:
 
 def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
     facts: list[Fact] = []
+    lead = ""
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             ctx = Context(identity.fiscal_year, identity.doc_kind, " / ".join(block.section), str(block.location))
+            ctx.lead_scope = lead
             facts.extend(extract_paragraph(block.text, ctx))
+            # "财政拨款支出主要内容如下：" announces the scope of the list that follows
+            lead = (
+                scope_of(block.text)
+                if block.text.endswith(("：", ":"))
+                else ("" if heading_rank(block.text) is not None else lead)
+            )
     return facts

@@ -35,6 +35,15 @@ _HEADER_WORD = re.compile(r"(?:数|率|额|计|金额|数量|价值|值|预算|�
 _YEAR = re.compile(r"(\d{4})年")
 _TOTAL_MEASURES = {"revenue.total", "expenditure.total", "revenue.current", "expenditure.current"}
 GENERIC, UNKNOWN = "<generic>", "<unknown>"
+_SOURCES = {
+    "revenue.general_budget",
+    "revenue.gov_fund",
+    "revenue.state_capital",
+    "revenue.special_account",
+    "revenue.business",
+    "revenue.operating",
+    "revenue.other",
+}
 
 
 @dataclass(frozen=True)
@@ -92,7 +101,11 @@ def _phrases() -> dict[str, Term]:
 def row_term(label: str, topics: frozenset[str]) -> Term | None:
     """The term a row label is, exactly (其他卫生健康支出 is not 卫生健康支出)."""
     for term in terms():
-        if term.phrase == label and not (term.change_only or term.prose_only) and (not term.topic or term.topic in topics):
+        if (
+            term.phrase == label
+            and not (term.change_only or term.prose_only)
+            and (not term.topic or term.topic in topics)
+        ):
             return term
     return None
 
@@ -123,8 +136,15 @@ def column_measure(path: list[str], topics: frozenset[str]) -> str | Term:
         term = row_term(segment, topics) or _loose_term(segment, topics)
         if term is None:
             return UNKNOWN
+        if _under_breakdown(segments[: segments.index(segment)], topics):
+            return UNKNOWN  # 上年结转结余 / 一般公共预算: carry-over by source
         return GENERIC if set(term.measures) & {"revenue.total", "expenditure.total"} else term
     return GENERIC
+
+
+def _under_breakdown(parents: list[str], topics: frozenset[str]) -> bool:
+    breakdowns = set(load("tables")["columns"]["breakdown_parents"])
+    return any((t := row_term(p, topics)) is not None and set(t.measures) & breakdowns for p in parents)
 
 
 def _loose_term(segment: str, topics: frozenset[str]) -> Term | None:
@@ -203,6 +223,7 @@ class TableContext:
     kind: Kind
     fiscal_year: int | None
     doc_kind: str
+    carryover: bool = False  # reading the rows below a 上年结转 row
 
     @property
     def factor_unit(self) -> str:
@@ -245,6 +266,7 @@ def table_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: 
 
 def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bool) -> tuple[list[Fact], bool]:
     facts: list[Fact] = []
+    carryover = ctx.carryover
     sides = lay.labels or [-1]  # no text column: every column holds amounts (上海 三公 table)
     for side, label_col in enumerate(sides):
         if side > 0 and ctx.kind.first_side_only:
@@ -260,6 +282,12 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             continue
         if term:  # a 项目支出 row opens the projects; the next measure row (公用经费) closes them
             in_projects = "expenditure.project" in term.measures
+        if term and "revenue.carryover" in term.measures and side == 0:
+            carryover = True  # rows below 上年结转 break it down by source
+        elif total:
+            carryover = False
+        elif term and carryover and set(term.measures) & _SOURCES:
+            continue
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels:
                 continue
@@ -267,6 +295,8 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             facts.extend(
                 _cell(ctx, i, j, row[j] if j < len(row) else "", raw_label, label, term, total, path, in_projects)
             )
+        if side == 0:
+            ctx.carryover = carryover
     return facts, in_projects
 
 
