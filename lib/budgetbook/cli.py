@@ -1,4 +1,4 @@
-"""Command line: `budgetbook extract [RAW_DIR] [--out CLEAN_DIR] [--jobs N]`."""
+"""Command line: `budgetbook extract [RAW_DIR] [--out CLEAN_DIR] [--jobs N]`, `budgetbook check [CLEAN_DIR]`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 from budgetbook import paths
+from budgetbook.checks import Tolerance
+from budgetbook.frames import audit_frames
 from budgetbook.pipeline import extract
+from budgetbook.storage import read_frame, write_frames
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -21,6 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, help="folder for the frames (default: data/clean)")
     ex.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="parallel readers")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    ck = sub.add_parser("check", help="re-run the audit (checks, completeness) on extracted frames")
+    ck.add_argument("clean", nargs="?", type=Path, help="folder of the frames (default: data/clean)")
+    ck.add_argument("--money", type=float, help="tolerance in 万元 (default from data/checks.toml)")
+    ck.add_argument("--percent", type=float, help="tolerance in percentage points")
     return parser
 
 
@@ -37,6 +44,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         f"read {len(result.documents)} documents ({pages} PDF pages, {len(frames['tables'])} tables, "
         f"{len(frames['table_cells'])} cells) into {out}"
     )
+    print(summary(frames["checks"], frames["completeness"]))
     for p in result.problems:
         print(f"{p.severity}: {p.message}", file=sys.stderr)
     if result.failed:
@@ -48,10 +56,41 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    clean = args.clean or paths.clean_dir()
+    names = ["documents", "facts", "indicators", "tables", "paragraphs"]
+    if not all((clean / f"{n}.parquet").exists() for n in names):
+        print(f"budgetbook: no extracted frames in {clean}; run `budgetbook extract` first", file=sys.stderr)
+        return EXIT_USAGE
+    default = Tolerance.default()
+    tolerance = Tolerance(
+        args.money if args.money is not None else default.money,
+        args.percent if args.percent is not None else default.percent,
+    )
+    frames = audit_frames({n: read_frame(clean, n) for n in names}, tolerance)
+    write_frames(frames, clean)
+    print(summary(frames["checks"], frames["completeness"]))
+    return EXIT_OK
+
+
+def summary(checks, completeness) -> str:
+    """One line on the audit: findings by severity and the mean completeness."""
+    counts = checks.loc[~checks.passed.fillna(False)].severity.value_counts().to_dict()
+    passed = int(checks.passed.fillna(False).sum())
+    scores = completeness.drop_duplicates("doc_id").score.dropna()
+    mean = f"{scores.mean():.1f}%" if len(scores) else "n/a"
+    return (
+        f"audit: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {passed} checks passed; "
+        f"completeness {mean} on average"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "extract":
         return cmd_extract(args)
+    if args.command == "check":
+        return cmd_check(args)
     return EXIT_USAGE
 
 

@@ -88,6 +88,28 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "score": "string",
         "location": "string",
     },
+    "checks": {
+        "doc_id": "string",
+        "department": "string",
+        "check": "string",
+        "severity": "string",
+        "passed": "boolean",
+        "expected": "float64",
+        "actual": "float64",
+        "difference": "float64",
+        "message": "string",
+        "evidence": "string",
+        "location": "string",
+    },
+    "completeness": {
+        "doc_id": "string",
+        "department": "string",
+        "doc_kind": "string",
+        "item": "string",
+        "status": "string",
+        "where": "string",
+        "score": "float64",
+    },
     "problems": {
         "doc_id": "string",
         "source_file": "string",
@@ -190,6 +212,18 @@ def cell_records(doc: Document) -> list[dict]:
     return out
 
 
+def audit_frames(frames: dict[str, pd.DataFrame], tolerance=None) -> dict[str, pd.DataFrame]:
+    """The `checks` and `completeness` frames computed from the extraction frames."""
+    from budgetbook.checks import run_checks
+    from budgetbook.completeness import completeness
+
+    departments = dict(zip(frames["documents"].doc_id, frames["documents"].department, strict=True))
+    checks = typed(
+        "checks", ({**f.record(), "department": departments.get(f.doc_id, "")} for f in run_checks(frames, tolerance))
+    )
+    return {"checks": checks, "completeness": typed("completeness", completeness(frames).to_dict("records"))}
+
+
 def problem_records(problems: Iterable[Problem]) -> list[dict]:
     return [p.__dict__ for p in problems]
 
@@ -199,7 +233,7 @@ def build_frames(
 ) -> dict[str, pd.DataFrame]:
     """All frames of a run."""
     found = [(d.doc_id, extractions[d.doc_id]) for d in docs if d.doc_id in extractions]
-    return {
+    frames = {
         "documents": typed("documents", (document_records(d, extractions.get(d.doc_id)) for d in docs)),
         "facts": typed("facts", (f.record(doc_id) for doc_id, x in found for f in x.facts)),
         "indicators": typed("indicators", ({"doc_id": doc_id, **i} for doc_id, x in found for i in x.indicators)),
@@ -208,3 +242,5 @@ def build_frames(
         "table_cells": typed("table_cells", (r for d in docs for r in cell_records(d))),
         "problems": typed("problems", problem_records(problems)),
     }
+    frames.update(audit_frames(frames))
+    return frames

@@ -9,8 +9,8 @@ from budgetbook.extract.facts import Fact
 from budgetbook.extract.identity import Identity, identify
 from budgetbook.extract.indicators import indicator_rows
 from budgetbook.extract.prose import Context, extract_paragraph, scope_of
-from budgetbook.outline import heading_rank
 from budgetbook.extract.tables import table_facts
+from budgetbook.outline import heading_rank
 
 
 @dataclass

@@ -1,0 +1,291 @@
+"""The audit on real sentences and table rows: every check triggered, and silent on consistent input."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from budgetbook.checks import Tolerance, run_checks
+from budgetbook.document import Document
+from budgetbook.extract.run import extract_document
+from budgetbook.frames import audit_frames, build_frames
+from budgetbook.outline import assign_sections
+from budgetbook.readers.text import parse_lines
+from budgetbook.storage import read_frame
+
+
+def frames_of(*docs: tuple[str, list[str]]) -> dict[str, pd.DataFrame]:
+    """Frames of text documents given as (doc_id, lines), read and extracted as the pipeline does."""
+    read, extracted = [], {}
+    for doc_id, lines in docs:
+        doc = Document(doc_id, f"{doc_id}.txt", "text", "")
+        doc.blocks = assign_sections(parse_lines(lines))
+        read.append(doc)
+        extracted[doc_id] = extract_document(doc)
+    return build_frames(read, extracted, [])
+
+
+def findings(frames: dict[str, pd.DataFrame], check: str | None = None) -> pd.DataFrame:
+    df = frames["checks"]
+    return df.loc[df.check.str.startswith(check)] if check else df
+
+
+BUDGET = [
+    "怀化市人民政府办公室2024年部门预算说明",
+    "三、部门收支总体情况",
+    "（一）收入预算。2024年年初本部门收入预算3055.44万元，其中，一般公共预算拨款3055.44万元，政府性基金预算拨款0万元，"
+    "纳入财政专户管理的非税收入拨款0万元，国有资本经营预算拨款0万元，上年结转结余0万元。同口径对比，收入较上年减少121.16万元，减少3.8%。",
+    "（一）一般公共预算“三公”经费预算",
+    "2024年“三公”经费预算154万元，其中：“因公出国（境）费”20万元、“公务用车购置及运行费”101万元（其中，公务用车购置费0万元、"
+    "公务用车运行费101万元）、“公务接待费”33万元。",
+    "2024年怀化市人民政府办公室政府采购预算总额84.9万元，其中，政府采购货物预算19.9万元、政府采购工程预算0万元、政府采购服务预算65万元。",
+    "2024年本部门一般公共预算拨款支出为3055.44万元，其中：一般公共服务支出2589万元，占84.74%；社会保障和就业支出263.8万元，"
+    "占8.63%；卫生健康支出68.81万元，占2.25%；住房保障支出133.84万元，占4.38%。",
+    "本部门2024年年初预算机关运行经费共安排2182.99万元，比上年预算减少370.99万元，下降14.53%。",
+    "2024年度支出预算32852.05万元，比2023年年初预算数30385.62万元增加2466.43万元，增长8.12%。",
+]
+
+
+def test_consistent_documents_raise_no_error() -> None:
+    frames = frames_of(("consistent", BUDGET))
+    checks = findings(frames)
+    assert not (checks.severity == "error").any(), checks.loc[checks.severity == "error", "message"].tolist()
+    passed = set(checks.loc[checks.passed, "check"])
+    assert {
+        "sum:三公经费构成",
+        "sum:公务用车购置及运行费构成",
+        "sum:政府采购构成",
+        "sum:收入来源合计",
+        "share",
+        "change_rate",
+        "change_amount",
+    } <= passed
+
+
+def test_parts_exceeding_their_total() -> None:
+    frames = frames_of(
+        (
+            "self_eval",
+            [
+                "2023年度怀化市人民政府办公室",
+                "部门整体支出绩效自评报告",
+                "（1）人员经费支出1394.37万元，占基本支出81.73%，用于按照国家规定安排的工资性支出。其中：工资福利支出1460.93万元、对个人和家庭的补助支出338.5万元。",
+            ],
+        )
+    )
+    (row,) = findings(frames, "sum:人员经费的经济分类构成").itertuples()
+    assert (row.severity, row.expected, row.actual) == ("error", 1394.37, 1799.43)
+    assert "1460.93" in row.evidence and row.location
+
+
+def test_stated_share_that_does_not_match() -> None:
+    frames = frames_of(
+        (
+            "share",
+            [
+                "2024年本部门一般公共预算拨款支出为1094.8万元，其中：一般公共服务支出439.56万元，占40.15%；社会保障和就业支出57.96万元，占5.23%。"
+            ],
+        )
+    )
+    rows = findings(frames, "share").set_index("actual")
+    assert rows.loc[40.15, "severity"] == "info" and rows.loc[5.23, "severity"] == "error"
+    assert rows.loc[5.23, "expected"] == pytest.approx(5.2941, abs=1e-4)
+
+
+def test_change_against_its_rate_and_the_earlier_figure() -> None:
+    # the template of 北京市审计局's sentence, with the rate and the earlier figure mistyped
+    frames = frames_of(
+        (
+            "change",
+            [
+                "北京市审计局2026年度部门预算信息公开",
+                "2026年度收入预算32852.05万元，比2025年年初预算数30385.62万元增加2466.43万元，增长9.12%。",
+                "2026年支出预算32852.05万元，比2025年年初预算数30358.62万元增加2466.43万元，增长8.12%。",
+            ],
+        )
+    )
+    rate = findings(frames, "change_rate")
+    assert sorted(rate.severity) == ["error", "info"]
+    amount = findings(frames, "change_amount")
+    assert sorted(amount.severity) == ["error", "info"]
+
+
+def test_two_values_for_one_measure_and_rounding() -> None:
+    frames = frames_of(
+        (
+            "twice",
+            [
+                "2024年度怀化市人民政府办公室部门整体支出绩效自评报告",
+                "反映本单位当年全部收入。2024年预算收入1537.92万元，其中：一般公共预算收入1537.92万元。",
+                "2024年，单位预算收支安排2001.89万元，较上年减少463.97万元。",
+                "2023年怀化市人民政府办公室“三公经费”实际支出总额104.98万元。",
+                "2023年“三公”经费实际支出104.99万元。",
+            ],
+        )
+    )
+    twice = findings(frames, "stated_twice").set_index("expected")
+    assert twice.loc[1537.92, "severity"] == "error" and twice.loc[1537.92, "actual"] == 2001.89
+    assert twice.loc[104.98, "severity"] == "info" and bool(twice.loc[104.98, "passed"])  # a rounding difference
+
+
+def test_tolerance_is_configurable() -> None:
+    frames = frames_of(
+        (
+            "tol",
+            [
+                "2023年度X局部门整体支出绩效自评报告",
+                "2023年“三公”经费实际支出104.98万元。",
+                "2023年“三公”经费实际支出总额为105.00万元。",
+            ],
+        )
+    )
+    strict = audit_frames(frames, Tolerance(0.01, 0.01))["checks"]
+    loose = audit_frames(frames, Tolerance(0.05, 0.01))["checks"]
+    assert strict.loc[strict.check == "stated_twice", "severity"].tolist() == ["error"]
+    assert loose.loc[loose.check == "stated_twice", "severity"].tolist() == ["info"]
+
+
+def test_across_documents_and_budget_against_actual() -> None:
+    facts = pd.DataFrame(
+        [
+            dict(
+                doc_id="b24",
+                measure="expenditure.total",
+                item="",
+                year=2024,
+                basis="budget",
+                value=3055.44,
+                unit="万元",
+                evidence="支出预算3055.44万元",
+                location="l32",
+                source="prose",
+                precision=0.005,
+                of="",
+                scope="",
+            ),
+            dict(
+                doc_id="b24",
+                measure="expenditure.change",
+                item="",
+                year=2024,
+                basis="budget",
+                value=-121.16,
+                unit="万元",
+                evidence="支出较上年减少121.16万元",
+                location="l32",
+                source="prose",
+                precision=0.005,
+                of="",
+                scope="",
+            ),
+            dict(
+                doc_id="s23",
+                measure="expenditure.total",
+                item="",
+                year=2023,
+                basis="budget",
+                value=3176.6,
+                unit="万元",
+                evidence="年度资金总额｜年初预算数｜3176.6",
+                location="l560 t2 r2 c2",
+                source="table",
+                precision=0.05,
+                of="",
+                scope="",
+            ),
+            dict(
+                doc_id="f24",
+                measure="expenditure.total",
+                item="",
+                year=2024,
+                basis="actual",
+                value=2900.0,
+                unit="万元",
+                evidence="支出决算2900万元",
+                location="p3 l1",
+                source="prose",
+                precision=0.5,
+                of="",
+                scope="",
+            ),
+        ]
+    )
+    documents = pd.DataFrame(
+        [
+            dict(doc_id="b24", department="X局", doc_kind="budget", fiscal_year=2024),
+            dict(doc_id="s23", department="X局", doc_kind="self_evaluation", fiscal_year=2023),
+            dict(doc_id="f24", department="X局", doc_kind="final_account", fiscal_year=2024),
+        ]
+    )
+    indicators = pd.DataFrame(columns=["doc_id", "level3", "weight", "score", "location"])
+    found = pd.DataFrame(
+        [f.record() for f in run_checks({"facts": facts, "documents": documents, "indicators": indicators})]
+    )
+    prior = found.loc[found.check == "implied_prior_year"].iloc[0]
+    assert bool(prior.passed) and prior.expected == pytest.approx(3176.6)
+    actual = found.loc[found.check == "budget_vs_actual"].iloc[0]
+    assert "执行率94.91%" in actual.message
+
+
+def test_self_evaluation_scores() -> None:
+    indicators = pd.DataFrame(
+        [
+            dict(doc_id="e", level3="提供有价值的参阅资料", weight="10", score="10", location="t2 r11"),
+            dict(doc_id="e", level3="整合环境资源，促使环境效益", weight="10", score="12", location="t2 r19"),
+        ]
+    )
+    facts = pd.DataFrame(
+        [
+            dict(
+                doc_id="e",
+                measure="performance.score",
+                item="",
+                year=2023,
+                basis="actual",
+                value=99.0,
+                unit="分",
+                evidence="部门整体支出绩效得分99分",
+                location="l60",
+                source="prose",
+                precision=0.5,
+                of="",
+                scope="",
+            )
+        ]
+    )
+    documents = pd.DataFrame([dict(doc_id="e", department="X", doc_kind="self_evaluation", fiscal_year=2023)])
+    found = pd.DataFrame(
+        [f.record() for f in run_checks({"facts": facts, "documents": documents, "indicators": indicators})]
+    )
+    assert found.set_index("check").loc["score_above_weight", "severity"] == "error"
+    assert found.set_index("check").loc["score_total", "actual"] == 22
+
+
+def test_seed_findings_of_the_acceptance(seeds_run) -> None:
+    checks = read_frame(seeds_run[1], "checks")
+
+    def one(doc: str, check: str, text: str) -> pd.Series:
+        rows = checks.loc[
+            (checks.doc_id == doc) & (checks.check == check) & checks.message.str.contains(text, regex=False)
+        ]
+        assert len(rows) >= 1, f"{doc} {check} {text}"
+        return rows.iloc[0]
+
+    assert one("004_5c1b81d72b238a6b", "stated_twice", "revenue.total").severity == "error"  # 1537.92 vs 2001.89
+    assert one("004_5c1b81d72b238a6b", "stated_twice", "211.99").severity in ("error", "warning")  # vs 216.75
+    assert "216.75" in one("004_5c1b81d72b238a6b", "stated_twice", "211.99").message
+    assert one("003_08825dcfe6cddb18", "sum:人员经费的经济分类构成", "1,394.37").severity == "error"
+    assert one("003_08825dcfe6cddb18", "stated_twice", "104.98").severity == "info"  # 104.99 in its table
+    prior = one("000_807fa59220604bac", "implied_prior_year", "3,176.6")
+    assert bool(prior.passed) and "003_08825dcfe6cddb18" in prior.message
+
+
+def test_completeness(seeds_run, corpus_run) -> None:
+    seeds = read_frame(seeds_run[1], "completeness").set_index(["doc_id", "item"])
+    assert seeds.loc[("004_5c1b81d72b238a6b", "机关运行经费"), "status"] == "present"
+    assert seeds.loc[("004_5c1b81d72b238a6b", "收支总表"), "status"] == "absent"  # the text export has no tables
+    corpus = read_frame(corpus_run[1], "completeness").set_index(["doc_id", "item"])
+    assert corpus.loc[("上海_2026年上海市审计局_部门预算", "收支总表"), "status"] == "present"
+    assert corpus.loc[("上海_2026年上海市审计局_部门预算", "收支总表"), "where"].startswith("表1")
+    frames = frames_of(("none", ["2024年无政府性基金预算支出。"]))
+    assert frames["completeness"].set_index("item").loc["政府性基金预算支出表", "status"] == "none"
