@@ -24,6 +24,13 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, help="folder for the frames (default: data/clean)")
     ex.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="parallel readers")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    rn = sub.add_parser("run", help="extract, then a report per department, then the comparison (papermill)")
+    rn.add_argument("raw", nargs="?", type=Path, help="folder of documents (default: data/raw)")
+    rn.add_argument("--clean", type=Path, help="folder for the frames (default: data/clean)")
+    rn.add_argument("--reports", type=Path, help="folder for executed notebooks, HTML and Excel (default: reports)")
+    rn.add_argument("--notebooks", type=Path, help="folder of the source notebooks (default: notebooks)")
+    rn.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="reports run in parallel")
+    rn.add_argument("--quiet", action="store_true", help="no progress bar")
     ck = sub.add_parser("check", help="re-run the audit (checks, completeness) on extracted frames")
     ck.add_argument("clean", nargs="?", type=Path, help="folder of the frames (default: data/clean)")
     ck.add_argument("--money", type=float, help="tolerance in 万元 (default from data/checks.toml)")
@@ -85,10 +92,28 @@ def summary(checks, completeness) -> str:
     )
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from budgetbook.workbook import run
+
+    raw = args.raw or paths.raw_dir()
+    if not raw.is_dir():
+        print(f"budgetbook: no such folder: {raw}", file=sys.stderr)
+        return EXIT_USAGE
+    reports = args.reports or paths.reports_dir()
+    outcome = run(raw, args.clean or paths.clean_dir(), reports, args.notebooks or paths.notebooks_dir(),
+                  jobs=max(1, args.jobs), progress=not args.quiet)
+    print(f"executed {len(outcome.executed)} notebooks into {reports}")
+    for failure in outcome.failures:
+        print(f"failed: {failure.step}: {failure.error}\n  see {failure.notebook}", file=sys.stderr)
+    return EXIT_PROBLEMS if outcome.failures else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "extract":
         return cmd_extract(args)
+    if args.command == "run":
+        return cmd_run(args)
     if args.command == "check":
         return cmd_check(args)
     return EXIT_USAGE

@@ -22,7 +22,8 @@ def completeness(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per document and required item: status, where found, and the document's score."""
     rows = []
     for _, doc in frames["documents"].iterrows():
-        items = [i for i in load("checks")["item"] if doc.doc_kind in i["kinds"]]
+        kind = doc.doc_kind if isinstance(doc.doc_kind, str) else ""  # missing if extraction failed
+        items = [i for i in load("checks")["item"] if kind in i["kinds"]]
         found = [(item["name"], *_status(item, doc.doc_id, frames)) for item in items]
         done = sum(status != ABSENT for _, status, _ in found)
         score = round(100.0 * done / len(found), 1) if found else None

@@ -32,3 +32,8 @@ def clean_dir() -> Path:
 def reports_dir() -> Path:
     """Executed notebooks, HTML and Excel (generated)."""
     return project_root() / "reports"
+
+
+def notebooks_dir() -> Path:
+    """The source notebooks (never written to)."""
+    return project_root() / "notebooks"

@@ -35,6 +35,7 @@ _SHARE = re.compile(r"占|比重|比例")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
 _SUBITEM = re.compile(r"[（(](?:类|款|项)[）)]")
 _TOTALS = {"revenue.total", "expenditure.total"}
+_SCOPED = ("revenue.", "expenditure.", "project")  # "三公", 机关运行经费… are defined on fiscal funds anyway
 _SOURCES = {
     "revenue.general_budget",
     "revenue.gov_fund",
@@ -281,7 +282,7 @@ def _emit(
     of: str = "",
 ) -> None:
     precision = ctx.current.precision if ctx.current is not None else 0.0
-    scope = "" if measure in _SOURCES else ctx.scope
+    scope = ctx.scope if measure.startswith(_SCOPED) and measure not in _SOURCES else ""
     ctx.facts.append(
         Fact(measure, value, unit, item, year, basis, evidence, ctx.location, "prose", precision, of, scope)
     )

@@ -1,0 +1,1 @@
+"""What the notebooks show: report tables, charts, Excel workbooks and safe file names."""

@@ -1,0 +1,97 @@
+"""Running the workbook: the numbered notebooks through papermill, executed copies under reports/.
+
+`run` executes 01-extract-documents, then 02-department-report once per department (in
+parallel), then 03-compare-departments. Each executed notebook is written under `reports/`
+(never over the source notebook) with an HTML export whose code cells are hidden. A notebook
+that fails is reported with the path of its executed copy; the others still run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import papermill
+from nbconvert import HTMLExporter
+from tqdm import tqdm
+
+from budgetbook.report import data
+from budgetbook.report.books import department_dir
+from budgetbook.storage import atomic_write
+
+EXTRACT, REPORT, COMPARE = "01-extract-documents.ipynb", "02-department-report.ipynb", "03-compare-departments.ipynb"
+
+
+@dataclass
+class Failure:
+    step: str
+    notebook: Path
+    error: str
+
+
+@dataclass
+class Outcome:
+    executed: list[Path] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+def execute(source: Path, output: Path, parameters: dict, cwd: Path) -> Path:
+    """Execute `source` with `parameters` into `output` (.ipynb) and export `output`.html; raises on error."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # the kernel is the `python` on PATH: make it this environment's, wherever budgetbook was started from
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    try:
+        papermill.execute_notebook(str(source), str(output), parameters=parameters, cwd=str(cwd),
+                                   progress_bar=False, kernel_name="python3")
+    finally:
+        if output.exists():
+            export_html(output)
+    return output
+
+
+def export_html(notebook: Path) -> Path:
+    """The executed notebook as a standalone HTML page, code hidden, charts embedded."""
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_filename(str(notebook))
+    target = notebook.with_suffix(".html")
+    atomic_write(target, lambda tmp: tmp.write_text(body, encoding="utf-8"))
+    return target
+
+
+def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, progress: bool = True) -> Outcome:
+    """The whole workbook: extract, one report per department, the comparison."""
+    raw, clean, reports = raw.resolve(), clean.resolve(), reports.resolve()
+    outcome = Outcome()
+    common = {"clean_dir": str(clean), "reports_dir": str(reports)}
+    bar = tqdm(desc="workbook", unit="notebook", file=sys.stderr, disable=not progress)
+    with bar:
+        if not _step(outcome, "01", notebooks / EXTRACT, reports / EXTRACT,
+                     {"raw_dir": str(raw), "clean_dir": str(clean), "jobs": jobs}, notebooks, bar):
+            return outcome
+        names = data.departments(data.load_frames(clean))
+        bar.total = 2 + len(names)
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {
+                pool.submit(_step, outcome, f"02 {name}", notebooks / REPORT,
+                            department_dir(reports, name, names) / REPORT, {**common, "department": name},
+                            notebooks, bar): name
+                for name in names
+            }
+            for future in as_completed(futures):
+                future.result()
+        _step(outcome, "03", notebooks / COMPARE, reports / COMPARE, common, notebooks, bar)
+    return outcome
+
+
+def _step(outcome: Outcome, step: str, source: Path, output: Path, parameters: dict, cwd: Path, bar) -> bool:
+    try:
+        outcome.executed.append(execute(source, output, parameters, cwd))
+        return True
+    except Exception as exc:  # a failing notebook is reported, the others still run
+        outcome.failures.append(Failure(step, output, f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"))
+        return False
+    finally:
+        bar.update()
