@@ -19,17 +19,19 @@ $(BIN)/budgetbook: pyproject.toml
 
 install: $(BIN)/budgetbook  ## create .venv and install budgetbook with its dependencies
 
-run: install  ## install, then run the main job on the default input (data/raw)
-	$(BIN)/budgetbook extract $(RAW) --out $(CLEAN) --jobs $(JOBS)
+run: install  ## install, then run the whole workbook on data/raw: frames, reports, Excel
+	$(BIN)/budgetbook run $(RAW) --clean $(CLEAN) --jobs $(JOBS)
 
-extract: run  ## same as run
+extract: install  ## install, then only extract data/raw into data/clean
+	$(BIN)/budgetbook extract $(RAW) --out $(CLEAN) --jobs $(JOBS)
 
 test: install  ## install, then lint and run the test suite
 	$(BIN)/ruff check lib tests benchmarks
 	$(BIN)/python -m pytest
 
-bench: install  ## benchmark the PDF reader on ../shared/corpus/pdf
+bench: install  ## benchmarks: the PDF reader on ../shared/corpus/pdf, the workbook on the seeds
 	$(BIN)/python benchmarks/read_corpus.py
+	$(BIN)/python benchmarks/workbook.py
 
 clean:  ## remove generated frames and reports
 	rm -rf $(CLEAN) reports

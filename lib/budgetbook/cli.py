@@ -100,8 +100,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"budgetbook: no such folder: {raw}", file=sys.stderr)
         return EXIT_USAGE
     reports = args.reports or paths.reports_dir()
-    outcome = run(raw, args.clean or paths.clean_dir(), reports, args.notebooks or paths.notebooks_dir(),
-                  jobs=max(1, args.jobs), progress=not args.quiet)
+    outcome = run(
+        raw,
+        args.clean or paths.clean_dir(),
+        reports,
+        args.notebooks or paths.notebooks_dir(),
+        jobs=max(1, args.jobs),
+        progress=not args.quiet,
+    )
     print(f"executed {len(outcome.executed)} notebooks into {reports}")
     for failure in outcome.failures:
         print(f"failed: {failure.step}: {failure.error}\n  see {failure.notebook}", file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from tqdm import tqdm
 
 from budgetbook.report import data
 from budgetbook.report.books import department_dir
+from budgetbook.report.fonts import embedded_font_css
 from budgetbook.storage import atomic_write
 
 EXTRACT, REPORT, COMPARE = "01-extract-documents.ipynb", "02-department-report.ipynb", "03-compare-departments.ipynb"
@@ -36,6 +38,7 @@ class Failure:
 class Outcome:
     executed: list[Path] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per step
 
 
 def execute(source: Path, output: Path, parameters: dict, cwd: Path) -> Path:
@@ -44,8 +47,9 @@ def execute(source: Path, output: Path, parameters: dict, cwd: Path) -> Path:
     # the kernel is the `python` on PATH: make it this environment's, wherever budgetbook was started from
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     try:
-        papermill.execute_notebook(str(source), str(output), parameters=parameters, cwd=str(cwd),
-                                   progress_bar=False, kernel_name="python3")
+        papermill.execute_notebook(
+            str(source), str(output), parameters=parameters, cwd=str(cwd), progress_bar=False, kernel_name="python3"
+        )
     finally:
         if output.exists():
             export_html(output)
@@ -56,6 +60,7 @@ def export_html(notebook: Path) -> Path:
     """The executed notebook as a standalone HTML page, code hidden, charts embedded."""
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_filename(str(notebook))
+    body = body.replace("</head>", embedded_font_css(body) + "</head>", 1)  # readable without system CJK fonts
     target = notebook.with_suffix(".html")
     atomic_write(target, lambda tmp: tmp.write_text(body, encoding="utf-8"))
     return target
@@ -68,16 +73,30 @@ def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, p
     common = {"clean_dir": str(clean), "reports_dir": str(reports)}
     bar = tqdm(desc="workbook", unit="notebook", file=sys.stderr, disable=not progress)
     with bar:
-        if not _step(outcome, "01", notebooks / EXTRACT, reports / EXTRACT,
-                     {"raw_dir": str(raw), "clean_dir": str(clean), "jobs": jobs}, notebooks, bar):
+        if not _step(
+            outcome,
+            "01",
+            notebooks / EXTRACT,
+            reports / EXTRACT,
+            {"raw_dir": str(raw), "clean_dir": str(clean), "jobs": jobs},
+            notebooks,
+            bar,
+        ):
             return outcome
         names = data.departments(data.load_frames(clean))
         bar.total = 2 + len(names)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {
-                pool.submit(_step, outcome, f"02 {name}", notebooks / REPORT,
-                            department_dir(reports, name, names) / REPORT, {**common, "department": name},
-                            notebooks, bar): name
+                pool.submit(
+                    _step,
+                    outcome,
+                    f"02 {name}",
+                    notebooks / REPORT,
+                    department_dir(reports, name, names) / REPORT,
+                    {**common, "department": name},
+                    notebooks,
+                    bar,
+                ): name
                 for name in names
             }
             for future in as_completed(futures):
@@ -87,6 +106,7 @@ def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, p
 
 
 def _step(outcome: Outcome, step: str, source: Path, output: Path, parameters: dict, cwd: Path, bar) -> bool:
+    start = time.perf_counter()
     try:
         outcome.executed.append(execute(source, output, parameters, cwd))
         return True
@@ -94,4 +114,5 @@ def _step(outcome: Outcome, step: str, source: Path, output: Path, parameters: d
         outcome.failures.append(Failure(step, output, f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"))
         return False
     finally:
+        outcome.seconds[step] = time.perf_counter() - start
         bar.update()

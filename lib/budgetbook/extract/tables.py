@@ -54,6 +54,7 @@ class Kind:
     topics: frozenset[str]
     projects: str  # "": no projects; "after": rows after a 项目支出 row; "all": every row
     skip_totals: bool = False
+    blank_is_zero: bool = True
 
 
 @dataclass
@@ -344,7 +345,7 @@ def _cell(
     reading = _reading(ctx, column_measure(path, ctx.kind.topics), raw_label, label, term, total, path, in_projects)
     if reading is None:
         return []
-    value = _value(text, reading.kind, ctx, reading.zero_ok)
+    value = _value(text, reading.kind, ctx, reading.zero_ok and ctx.kind.blank_is_zero)
     if value is None:
         return []
     header = "".join(path)

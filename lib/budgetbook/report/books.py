@@ -10,8 +10,15 @@ from budgetbook.report import data
 from budgetbook.report.excel import write_workbook
 from budgetbook.report.names import safe_names
 
-TIDY_SHEETS = {"documents": "文件", "facts": "数据", "indicators": "绩效指标", "checks": "校验",
-               "completeness": "公开完整性", "problems": "问题", "table_cells": "表格单元格"}
+TIDY_SHEETS = {
+    "documents": "文件",
+    "facts": "数据",
+    "indicators": "绩效指标",
+    "checks": "校验",
+    "completeness": "公开完整性",
+    "problems": "问题",
+    "table_cells": "表格单元格",
+}
 
 
 def department_dir(reports: Path, department: str, departments: list[str]) -> Path:
@@ -25,8 +32,9 @@ def department_workbook(frames: dict[str, pd.DataFrame], department: str, report
     facts = data.department_facts(frames, department)
     sheets = {
         "概况": data.department_documents(frames, department),
-        "关键数据": data.key_figures(frames, department)[["指标", "year", "口径", "value", "unit", "说明", "doc_id",
-                                                        "location", "evidence"]],
+        "关键数据": data.key_figures(frames, department)[
+            ["指标", "year", "口径", "value", "unit", "说明", "doc_id", "location", "evidence"]
+        ],
         "“三公”经费": data.sangong_by_year(frames, department).reset_index(),
         "项目": data.projects_ranked(frames, department, top=500),
         "预算与执行": data.budget_against_actual(frames, department),

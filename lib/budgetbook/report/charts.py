@@ -6,11 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless: notebooks embed the PNGs, nothing opens a window
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
 
-from budgetbook.report.fonts import use_cjk_font  # noqa: E402
+from budgetbook.report.fonts import use_cjk_font
 
 WIDTH = 7.5
 
@@ -74,12 +74,13 @@ def split(series: pd.Series, title: str) -> Figure | None:
 
 
 def image(fig: Figure | None):
-    """A chart as an inline PNG for the notebook (None when there was nothing to draw)."""
-    if fig is None:
-        return None
+    """A chart as an inline PNG for the notebook (a note when there was nothing to draw)."""
     import io
 
-    from IPython.display import Image
+    from IPython.display import Image, Markdown
+
+    if fig is None:
+        return Markdown("*（文件未载明相关数据，未绘图）*")
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")

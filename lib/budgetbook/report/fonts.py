@@ -20,3 +20,41 @@ def use_cjk_font() -> str:
     matplotlib.rcParams["font.family"] = [name]
     matplotlib.rcParams["axes.unicode_minus"] = False
     return name
+
+
+FONT_FAMILY = "BudgetbookCJK"
+
+
+def font_path() -> str:
+    return str(resources.files("mplfonts").joinpath("fonts", FONT_FILE))
+
+
+def embedded_font_css(text: str) -> str:
+    """A <style> with the packaged font cut down to the CJK characters of `text`, as a data URL.
+
+    HTML reports then read the same on machines without Chinese fonts (servers, fresh
+    containers); a subset of a report's few hundred characters is some tens of KB.
+    """
+    import base64
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    chars = "".join(sorted({ch for ch in text if ord(ch) > 0x2E7F}))
+    if not chars:
+        return ""
+    font = TTFont(font_path())
+    options = subset.Options()
+    options.layout_features = []
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    font.flavor = "woff"
+    buffer = io.BytesIO()
+    font.save(buffer)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f"<style>@font-face{{font-family:'{FONT_FAMILY}';src:url(data:font/woff;base64,{data}) format('woff');}}"
+        f"body,body *{{font-family:'{FONT_FAMILY}',system-ui,sans-serif !important;}}</style>"
+    )
