@@ -145,69 +145,51 @@ def test_tolerance_is_configurable() -> None:
     assert loose.loc[loose.check == "stated_twice", "severity"].tolist() == ["info"]
 
 
+def fact(
+    doc_id: str,
+    measure: str,
+    year: int,
+    basis: str,
+    value: float,
+    evidence: str,
+    location: str,
+    precision: float = 0.005,
+    unit: str = "万元",
+) -> dict:
+    """One row of a facts frame, as extraction writes it."""
+    return dict(
+        doc_id=doc_id,
+        measure=measure,
+        item="",
+        year=year,
+        basis=basis,
+        value=value,
+        unit=unit,
+        evidence=evidence,
+        location=location,
+        source="table" if " t" in location else "prose",
+        precision=precision,
+        of="",
+        scope="",
+    )
+
+
 def test_across_documents_and_budget_against_actual() -> None:
     facts = pd.DataFrame(
         [
-            dict(
-                doc_id="b24",
-                measure="expenditure.total",
-                item="",
-                year=2024,
-                basis="budget",
-                value=3055.44,
-                unit="万元",
-                evidence="支出预算3055.44万元",
-                location="l32",
-                source="prose",
-                precision=0.005,
-                of="",
-                scope="",
+            fact("b24", "expenditure.total", 2024, "budget", 3055.44, "支出预算3055.44万元", "l32"),
+            fact("b24", "expenditure.change", 2024, "budget", -121.16, "支出较上年减少121.16万元", "l32"),
+            fact(
+                "s23",
+                "expenditure.total",
+                2023,
+                "budget",
+                3176.6,
+                "年度资金总额｜年初预算数｜3176.6",
+                "l560 t2 r2 c2",
+                0.05,
             ),
-            dict(
-                doc_id="b24",
-                measure="expenditure.change",
-                item="",
-                year=2024,
-                basis="budget",
-                value=-121.16,
-                unit="万元",
-                evidence="支出较上年减少121.16万元",
-                location="l32",
-                source="prose",
-                precision=0.005,
-                of="",
-                scope="",
-            ),
-            dict(
-                doc_id="s23",
-                measure="expenditure.total",
-                item="",
-                year=2023,
-                basis="budget",
-                value=3176.6,
-                unit="万元",
-                evidence="年度资金总额｜年初预算数｜3176.6",
-                location="l560 t2 r2 c2",
-                source="table",
-                precision=0.05,
-                of="",
-                scope="",
-            ),
-            dict(
-                doc_id="f24",
-                measure="expenditure.total",
-                item="",
-                year=2024,
-                basis="actual",
-                value=2900.0,
-                unit="万元",
-                evidence="支出决算2900万元",
-                location="p3 l1",
-                source="prose",
-                precision=0.5,
-                of="",
-                scope="",
-            ),
+            fact("f24", "expenditure.total", 2024, "actual", 2900.0, "支出决算2900万元", "p3 l1", 0.5),
         ]
     )
     documents = pd.DataFrame(
@@ -235,23 +217,7 @@ def test_self_evaluation_scores() -> None:
         ]
     )
     facts = pd.DataFrame(
-        [
-            dict(
-                doc_id="e",
-                measure="performance.score",
-                item="",
-                year=2023,
-                basis="actual",
-                value=99.0,
-                unit="分",
-                evidence="部门整体支出绩效得分99分",
-                location="l60",
-                source="prose",
-                precision=0.5,
-                of="",
-                scope="",
-            )
-        ]
+        [fact("e", "performance.score", 2023, "actual", 99.0, "部门整体支出绩效得分99分", "l60", 0.5, "分")]
     )
     documents = pd.DataFrame([dict(doc_id="e", department="X", doc_kind="self_evaluation", fiscal_year=2023)])
     found = pd.DataFrame(

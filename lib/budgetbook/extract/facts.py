@@ -6,6 +6,17 @@ from dataclasses import dataclass
 
 MONEY_UNITS = {"万元": 1.0, "万": 1.0, "元": 0.0001, "千元": 0.1, "亿元": 10000.0}
 COUNT_UNITS = {"个": "个", "辆": "辆", "人": "人", "名": "人", "家": "个", "项": "个", "台": "个", "套": "个"}
+# Where revenue comes from (the parts of revenue.total besides the carry-over).
+FUNDING_SOURCES = (
+    "revenue.general_budget",
+    "revenue.gov_fund",
+    "revenue.state_capital",
+    "revenue.special_account",
+    "revenue.business",
+    "revenue.operating",
+    "revenue.other",
+)
+REVENUE_PARTS = (*FUNDING_SOURCES, "revenue.carryover")
 _UNIT_OF_MEASURE = {"assets.vehicles": "辆", "staff.authorized": "人", "staff.active": "人", "staff.retired": "人"}
 
 

@@ -17,7 +17,15 @@ from functools import cache
 
 import cn2an
 
-from budgetbook.extract.facts import COUNT_UNITS, MONEY_UNITS, Fact, count_unit, precision_of, to_wan
+from budgetbook.extract.facts import (
+    COUNT_UNITS,
+    MONEY_UNITS,
+    REVENUE_PARTS,
+    Fact,
+    count_unit,
+    precision_of,
+    to_wan,
+)
 from budgetbook.extract.vocab import load
 from budgetbook.outline import heading_rank
 
@@ -36,16 +44,7 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
 _SUBITEM = re.compile(r"[（(](?:类|款|项)[）)]")
 _TOTALS = {"revenue.total", "expenditure.total"}
 _SCOPED = ("revenue.", "expenditure.", "project")  # "三公", 机关运行经费… are defined on fiscal funds anyway
-_SOURCES = {
-    "revenue.general_budget",
-    "revenue.gov_fund",
-    "revenue.state_capital",
-    "revenue.special_account",
-    "revenue.business",
-    "revenue.operating",
-    "revenue.other",
-    "revenue.carryover",
-}
+_SOURCES = set(REVENUE_PARTS)
 _ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在)")
 _PROJECT_LEAD = re.compile(
     r"^(?:[，、：:；。]|其中|主要是|主要为|主要用于|主要包括|包括|具体为|具体是|分别是|分别为|用于|为|是)+"
@@ -161,15 +160,20 @@ def figures(text: str) -> list[Figure]:
     return out
 
 
-def topic_at(text: str) -> str:
-    """The topic in force at the end of `text`: the last topic keyword in it."""
+def last_keyword(text: str, table: dict[str, list[str]]) -> str:
+    """The key of `table` whose word occurs last in `text` ('' if none does)."""
     best, best_pos = "", -1
-    for topic, words in load("measures")["topics"].items():
+    for key, words in table.items():
         for word in words:
             pos = text.rfind(word)
             if pos > best_pos:
-                best, best_pos = topic, pos
+                best, best_pos = key, pos
     return best
+
+
+def topic_at(text: str) -> str:
+    """The topic in force at the end of `text`: the last topic keyword in it."""
+    return last_keyword(text, load("measures")["topics"])
 
 
 def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tuple[Term, int] | None:
@@ -318,14 +322,8 @@ def _same_as_base(fig: Figure, ctx: Context) -> bool:
 
 
 def scope_of(text: str) -> str:
-    """The scope last announced in `text` (the sentence before the figure's own phrase)."""
-    best, best_pos = "", -1
-    for scope, words in load("measures")["scope"].items():
-        for word in words:
-            pos = text.rfind(word)
-            if pos > best_pos:
-                best, best_pos = scope, pos
-    return best
+    """The scope last announced in `text` (the sentence before the figure)."""
+    return last_keyword(text, load("measures")["scope"])
 
 
 def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str, after: str, ctx: Context) -> None:

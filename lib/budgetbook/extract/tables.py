@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from budgetbook.document import Table
-from budgetbook.extract.facts import MONEY_UNITS, Fact, count_unit, precision_of, to_wan
+from budgetbook.extract.facts import FUNDING_SOURCES, MONEY_UNITS, Fact, count_unit, precision_of, to_wan
 from budgetbook.extract.identity import is_org_name
 from budgetbook.extract.prose import DEFAULT_BASIS, Term, basis_of, match_term, project_name, terms
 from budgetbook.extract.vocab import load
@@ -35,15 +35,7 @@ _HEADER_WORD = re.compile(r"(?:数|率|额|计|金额|数量|价值|值|预算|�
 _YEAR = re.compile(r"(\d{4})年")
 _TOTAL_MEASURES = {"revenue.total", "expenditure.total", "revenue.current", "expenditure.current"}
 GENERIC, UNKNOWN = "<generic>", "<unknown>"
-_SOURCES = {
-    "revenue.general_budget",
-    "revenue.gov_fund",
-    "revenue.state_capital",
-    "revenue.special_account",
-    "revenue.business",
-    "revenue.operating",
-    "revenue.other",
-}
+_SOURCES = set(FUNDING_SOURCES)
 
 
 @dataclass(frozen=True)

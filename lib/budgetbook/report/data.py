@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from budgetbook.extract.facts import REVENUE_PARTS
 from budgetbook.extract.vocab import load
 from budgetbook.storage import read_frame
 
@@ -34,16 +35,7 @@ KEY_MEASURES = [
     "expenditure.change",
     "expenditure.change_pct",
 ]
-SOURCES = [
-    "revenue.general_budget",
-    "revenue.gov_fund",
-    "revenue.state_capital",
-    "revenue.special_account",
-    "revenue.business",
-    "revenue.operating",
-    "revenue.other",
-    "revenue.carryover",
-]
+SOURCES = list(REVENUE_PARTS)
 SANGONG = ["sangong.overseas", "sangong.vehicle_purchase", "sangong.vehicle_operation", "sangong.reception"]
 KIND_NAMES = {"budget": "预算", "final_account": "决算", "self_evaluation": "绩效自评", "other": "其他"}
 BASIS_NAMES = {"budget": "预算", "adjusted": "调整预算", "actual": "决算/执行", "": ""}
