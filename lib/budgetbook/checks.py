@@ -102,33 +102,40 @@ def with_groups(facts: pd.DataFrame) -> pd.DataFrame:
 
 def sum_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     rules = load("checks")["sum"]
-    for (doc_id, _, _, _), g in facts.groupby(["doc_id", "group", "year", "basis"], dropna=False, sort=False):
+    wanted = {r["total"] for r in rules} | {p.partition(":")[0] for r in rules for p in r["parts"]}
+    wanted |= {"sangong.vehicle_purchase", "sangong.vehicle_operation"}
+    relevant = facts.loc[facts.measure.isin(wanted)]
+    for (doc_id, _, _, _), g in relevant.groupby(["doc_id", "group", "year", "basis"], dropna=False, sort=False):
+        by_measure = dict(list(g.groupby("measure", sort=False)))
         for rule in rules:
-            for _, total in g.loc[g.measure == rule["total"]].drop_duplicates("value").iterrows():
-                found = _sum_rule(doc_id, g, total, rule, tol)
+            if rule["total"] not in by_measure:
+                continue
+            for _, total in by_measure[rule["total"]].drop_duplicates("value").iterrows():
+                found = _sum_rule(doc_id, by_measure, total, rule, tol)
                 if found:
                     yield found
 
 
-def _parts(g: pd.DataFrame, rule: dict) -> list[pd.Series]:
+def _parts(by_measure: dict[str, pd.DataFrame], rule: dict) -> list[pd.Series]:
     parts: list[pd.Series] = []
     for part in rule["parts"]:
         measure, _, item = part.partition(":")
-        hits = g.loc[(g.measure == measure) & ((g.item == item) if item else True)]
+        hits = by_measure.get(measure)
+        if hits is None:
+            continue
+        hits = hits.loc[hits.item == item] if item else hits
         hits = hits.drop_duplicates("item") if measure in ITEM_MEASURES else hits.head(1)
         parts.extend(row for _, row in hits.iterrows())
     if rule["total"] == "sangong.total" and not any(p.measure == "sangong.vehicle" for p in parts):
-        vehicle = _sum_rule_parts(g, ["sangong.vehicle_purchase", "sangong.vehicle_operation"])
+        vehicle = [
+            by_measure[m].iloc[0] for m in ("sangong.vehicle_purchase", "sangong.vehicle_operation") if m in by_measure
+        ]
         parts.extend(vehicle if len(vehicle) == 2 else [])
     return parts
 
 
-def _sum_rule_parts(g: pd.DataFrame, measures: list[str]) -> list[pd.Series]:
-    return [g.loc[g.measure == m].iloc[0] for m in measures if (g.measure == m).any()]
-
-
-def _sum_rule(doc_id: str, g: pd.DataFrame, total: pd.Series, rule: dict, tol: Tolerance) -> Finding | None:
-    parts = [p for p in _parts(g, rule) if p.name != total.name]
+def _sum_rule(doc_id: str, by_measure: dict, total: pd.Series, rule: dict, tol: Tolerance) -> Finding | None:
+    parts = [p for p in _parts(by_measure, rule) if p.name != total.name]
     if len(parts) < rule.get("min_parts", 2):
         return None
     stated = sum(p.value for p in parts)
@@ -153,8 +160,10 @@ def _sum_rule(doc_id: str, g: pd.DataFrame, total: pd.Series, rule: dict, tol: T
 
 
 def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
-    for _, share in facts.loc[facts.measure.str.endswith(".share")].iterrows():
-        g = facts.loc[(facts.doc_id == share.doc_id) & (facts.group == share.group)]
+    shares = facts.loc[facts.measure.str.endswith(".share")]
+    by_group = dict(list(facts.loc[facts.doc_id.isin(shares.doc_id)].groupby(["doc_id", "group"], sort=False)))
+    for _, share in shares.iterrows():
+        g = by_group[(share.doc_id, share.group)]
         part = g.loc[(g.measure == share.measure.removesuffix(".share")) & (g.item == share["item"])]
         bases = [b for b in _share_bases(facts, g, share) if b[0] != 0]
         if part.empty or not bases:
@@ -198,10 +207,12 @@ def _share_bases(facts: pd.DataFrame, g: pd.DataFrame, share: pd.Series) -> list
 
 
 def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
+    changes = facts.loc[facts.measure.str.endswith(".change")]
+    by_group = dict(list(facts.loc[facts.doc_id.isin(changes.doc_id)].groupby(["doc_id", "group"], sort=False)))
     for measure in load("checks")["changes"]["measures"]:
         change_measure = {"revenue.total": "revenue", "expenditure.total": "expenditure"}.get(measure, measure)
-        for _, change in facts.loc[facts.measure == f"{change_measure}.change"].iterrows():
-            g = facts.loc[(facts.doc_id == change.doc_id) & (facts.group == change.group)]
+        for _, change in changes.loc[changes.measure == f"{change_measure}.change"].iterrows():
+            g = by_group[(change.doc_id, change.group)]
             base = g.loc[(g.measure == measure) & (g.year == change.year) & (g.basis == change.basis)]
             if base.empty:
                 continue
@@ -252,7 +263,9 @@ def _earlier_check(change: pd.Series, base: pd.Series, earlier: pd.Series, tol: 
 
 def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     keys = ["doc_id", "measure", "item", "year", "basis", "scope"]
-    for (doc_id, measure, *_), g in facts.groupby(keys, dropna=False, sort=False):
+    grouped = facts.groupby(keys, dropna=False, sort=False)
+    several = (grouped.value.transform("nunique") > 1) & (grouped.evidence.transform("nunique") > 1)
+    for (doc_id, measure, *_), g in facts.loc[several].groupby(keys, dropna=False, sort=False):
         if g.value.nunique() < 2 or measure.endswith(".share") or g.evidence.nunique() < 2 or g.scope.iloc[0]:
             continue  # one sentence giving two values (46.64万元，压减后安排36万元) is a restatement
         low, high = g.loc[g.value.idxmin()], g.loc[g.value.idxmax()]
