@@ -45,7 +45,7 @@ _SUBITEM = re.compile(r"[（(](?:类|款|项)[）)]")
 _TOTALS = {"revenue.total", "expenditure.total"}
 _SCOPED = ("revenue.", "expenditure.", "project")  # "三公", 机关运行经费… are defined on fiscal funds anyway
 _SOURCES = set(REVENUE_PARTS)
-_ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在)")
+_ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在|不编制|未编制|不安排)")
 _PROJECT_LEAD = re.compile(
     r"^(?:[，、：:；。]|其中|主要是|主要为|主要用于|主要包括|包括|具体为|具体是|分别是|分别为|用于|为|是)+"
 )
@@ -75,6 +75,7 @@ class Term:
     qualifier: bool = False
     not_after: tuple[str, ...] = ()
     prose_only: bool = False
+    basis: str = ""
     table_only: bool = False
 
 
@@ -108,6 +109,7 @@ class Context:
     previous: Term | None = None  # the term the previous figure of the sentence was named by
     subitem: bool = False  # the paragraph is about a （类）（款）（项） sub-item
     lead_scope: str = ""  # scope announced by the paragraph before ("财政拨款支出主要内容如下：")
+    lead_heading: str = ""  # a heading printed as a paragraph of its own just before ("（二）公务接待费")
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -131,6 +133,7 @@ def terms() -> tuple[Term, ...]:
                     qualifier=entry.get("qualifier", False),
                     not_after=tuple(entry.get("not_after", ())),
                     prose_only=entry.get("prose_only", False),
+                    basis=entry.get("basis", ""),
                     table_only=entry.get("table_only", False),
                 )
             )
@@ -247,7 +250,8 @@ def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
     ctx.base, ctx.projects, ctx.facts, ctx.last, ctx.current, ctx.first = None, False, [], None, None, None
     ctx.first_named = False
     first = _SENTENCE_END.split(text, maxsplit=1)[0]
-    ctx.heading = first.translate(_QUOTES) if heading_rank(text) is not None and not figures(first) else ""
+    own = first.translate(_QUOTES) if heading_rank(text) is not None and not figures(first) else ""
+    ctx.heading = own or ctx.lead_heading
     ctx.subitem = bool(_SUBITEM.search(first))
     _lists(text, ctx)
     start = 0
@@ -343,6 +347,8 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
     if found and ctx.subitem and (found[0].qualifier and set(found[0].measures) & _TOTALS):
         found = None  # 住房公积金（项）…支出决算为29.42万元: the sub-item's amount, not the total
     local = topic_at(before)  # the topic named in this sentence (not a stale section heading)
+    if found and "budget.execution_rate" in found[0].measures and local:
+        found = None  # 三公经费…完成预算的0%: the topic's own execution, not the department's
     if found and found[0].qualifier and set(found[0].measures) & _TOTALS and local in _topic_totals():
         found = (_term_of(_topic_totals()[local]), found[1])  # 三公…支出决算为0.00万元
     change = change_word(label) if fig.kind in ("money", "percent") else None
@@ -367,7 +373,8 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
             ctx.base = base  # "…增加88.87万元，增加率为8.8%": the rate is of the same base
             suffix = "change_pct" if fig.kind == "percent" else "change"
             value = fig.value if change[0] >= 0 else -abs(fig.value)
-            _emit(ctx, f"{base.change}.{suffix}", value, fig.unit, evidence, year=ctx.fiscal_year, basis=basis)
+            for changed in base.change.split("|"):  # 收、支预算总计各增加…: both
+                _emit(ctx, f"{changed}.{suffix}", value, fig.unit, evidence, year=ctx.fiscal_year, basis=basis)
         return
     if found is None and fig.kind == "count":
         found = match_term(after, "count", topic)  # 设20个内设机构: the name follows the number
@@ -386,6 +393,7 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
     if found is not None:
         term = found[0]
         item = term.phrase if term.item else ""
+        basis = term.basis or basis
         for measure in term.measures:
             unit = count_unit(measure, fig.unit) if fig.kind == "count" else fig.unit
             _emit(ctx, measure, fig.value, unit, evidence, item=item, year=year, basis=basis)
@@ -509,10 +517,10 @@ def _zeros(plain: str, evidence: str, context_text: str, ctx: Context) -> None:
         if change and change[0] == 0 and not stated:  # "增长0.8%，与上年基本持平" is not a zero change
             found = match_term(clause, "money", topic, values=False)
             base = found[0] if found and found[0].change else ctx.base
-            if base and base.change:
+            for changed in base.change.split("|") if base and base.change else ():
                 _emit(
                     ctx,
-                    f"{base.change}.change",
+                    f"{changed}.change",
                     0.0,
                     "万元",
                     evidence,

@@ -8,9 +8,11 @@ from budgetbook.document import Document, Paragraph
 from budgetbook.extract.facts import Fact
 from budgetbook.extract.identity import Identity, identify
 from budgetbook.extract.indicators import indicator_rows
-from budgetbook.extract.prose import Context, extract_paragraph, scope_of
+from budgetbook.extract.prose import Context, extract_paragraph, figures, scope_of
 from budgetbook.extract.tables import table_facts
 from budgetbook.outline import heading_rank
+
+MAX_HEADING = 30
 
 
 @dataclass
@@ -33,12 +35,15 @@ def extract_document(doc: Document) -> Extraction:
 
 def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
     facts: list[Fact] = []
-    lead = ""
+    lead, heading = "", ""
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             ctx = Context(identity.fiscal_year, identity.doc_kind, " / ".join(block.section), str(block.location))
-            ctx.lead_scope = lead
+            ctx.lead_scope, ctx.lead_heading = lead, heading
             facts.extend(extract_paragraph(block.text, ctx))
+            # a heading standing alone ("（二）公务接待费") names the figures of the paragraph after it
+            alone = heading_rank(block.text) is not None and len(block.text) <= MAX_HEADING and not figures(block.text)
+            heading = block.text if alone else ""
             # "财政拨款支出主要内容如下：" announces the scope of the list that follows
             lead = (
                 scope_of(block.text)

@@ -320,6 +320,7 @@ class _Reading:
     item: str
     kind: str
     zero_ok: bool
+    basis: str = ""
 
 
 def _cell(
@@ -344,6 +345,7 @@ def _cell(
     years = _YEAR.findall(header)
     year = int(years[-1]) if years else ctx.fiscal_year
     basis = basis_of(header, ctx.doc_kind) if header else DEFAULT_BASIS.get(ctx.doc_kind, "")
+    basis = reading.basis or basis
     unit = {"money": "万元", "percent": "%", "score": "分"}.get(reading.kind) or count_unit(reading.measures[0])
     row_loc = ctx.table.row_locations[i] if i < len(ctx.table.row_locations) else ctx.table.location
     location = f"{row_loc} t{ctx.table_id} r{i} c{j}"
@@ -382,12 +384,12 @@ def _reading(
         return None
     if isinstance(column, Term):
         item = column.phrase if column.item else ""
-        return _Reading(column.measures, item, column.unit, column.zero) if total or not label else None
+        return _Reading(column.measures, item, column.unit, column.zero, column.basis) if total or not label else None
     if total and ctx.kind.total and (term is None or label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
     if term is not None:
         item = term.phrase if term.item else ""
-        return _Reading(term.measures, item, term.unit, term.zero) if _unit_fits(term.unit, path) else None
+        return _Reading(term.measures, item, term.unit, term.zero, term.basis) if _unit_fits(term.unit, path) else None
     if _is_project_row(ctx, label, total, in_projects):
         return _Reading(("project",), raw_label.strip(), "money", False)
     return None
