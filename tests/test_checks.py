@@ -255,3 +255,54 @@ def test_completeness(seeds_run, corpus_run) -> None:
     assert corpus.loc[("上海_2026年上海市审计局_部门预算", "收支总表"), "where"].startswith("表1")
     frames = frames_of(("none", ["2024年无政府性基金预算支出。"]))
     assert frames["completeness"].set_index("item").loc["政府性基金预算支出表", "status"] == "none"
+
+
+def test_truncation_and_misrounding_are_warnings() -> None:
+    frames = frames_of(
+        (
+            "rounding",
+            [
+                "上海市审计局2026年度部门预算信息公开",
+                "2.“社会保障和就业支出”科目1256万元，主要用于缴纳机关单位基本养老保险及职业年金等支出。",
+                "社会保障和就业支出1256.5793万元。",
+                "2026年支出预算99230.46万元。2.按支出用途分类，包括人员支出58486.35万元，占59.0%。",
+            ],
+        )
+    )
+    twice = findings(frames, "stated_twice")
+    assert twice.severity.tolist() == ["warning"] and "1,256" in twice.message.iloc[0]  # cut, not rounded
+    share = findings(frames, "share")
+    assert share.severity.tolist() == ["warning"]  # 58.94% printed as 59.0%
+
+
+def test_nested_project_lists_count_their_details_once() -> None:
+    from budgetbook.document import Location, Table
+    from budgetbook.extract.tables import table_facts
+
+    rows = [
+        ["序号", "项目名称", "预算批复"],
+        ["", "合计", "13,237.00"],
+        ["一", "破产改制企业资金缺口弥补", "6,000.00"],
+        ["1", "弥补破产改制企业资金缺口", "5,000.00"],
+        ["2", "处置僵尸企业启动资金", "1,000.00"],
+        ["二", "困难企业社保欠费补助", "7,237.00"],
+    ]
+    table = Table(
+        rows=rows, location=Location(1, 8), title="项目支出情况表", unit="万元", row_locations=[Location(1, 8)] * 6
+    )
+    facts = pd.DataFrame([f.record("d") for f in table_facts(table, 1, 2020, "self_evaluation")])
+    documents = pd.DataFrame([dict(doc_id="d", department="X", doc_kind="self_evaluation", fiscal_year=2020)])
+    found = pd.DataFrame(
+        [
+            f.record()
+            for f in run_checks(
+                {
+                    "facts": facts,
+                    "documents": documents,
+                    "indicators": pd.DataFrame(columns=["doc_id", "weight", "score"]),
+                }
+            )
+        ]
+    )
+    row = found.loc[found.check == "sum:所列项目合计"].iloc[0]
+    assert bool(row.passed) and row.actual == 13237  # 6000 = 5000 + 1000 counted once

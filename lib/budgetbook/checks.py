@@ -16,6 +16,7 @@ figures as printed (13434万元 against 134,339,860元) — is info and counts a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -134,8 +135,25 @@ def _parts(by_measure: dict[str, pd.DataFrame], rule: dict) -> list[pd.Series]:
     return parts
 
 
+def _without_children(parts: list[pd.Series], tol: float) -> list[pd.Series]:
+    """Drop the runs of parts that add up to the part just before them (一、 6000 = 1、5000 + 2、1000)."""
+    kept, i = [], 0
+    while i < len(parts):
+        kept.append(parts[i])
+        running, j = 0.0, i + 1
+        while j < len(parts) and running < parts[i].value - tol:
+            running += parts[j].value
+            j += 1
+        i = j if j > i + 1 and abs(running - parts[i].value) <= tol else i + 1
+    return kept
+
+
 def _sum_rule(doc_id: str, by_measure: dict, total: pd.Series, rule: dict, tol: Tolerance) -> Finding | None:
-    parts = [p for p in _parts(by_measure, rule) if p.name != total.name]
+    if total.scope:
+        return None  # a total of the 财政拨款 part is not the sum of the department's parts
+    parts = [p for p in _parts(by_measure, rule) if p.name != total.name and not p.scope]
+    if rule.get("nested"):
+        parts = _without_children(parts, tol.money)
     if len(parts) < rule.get("min_parts", 2):
         return None
     stated = sum(p.value for p in parts)
@@ -172,7 +190,9 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         judged = [_share_against(share, part, base, tol) for base in bases]
         passed = [j for j in judged if j[1]]
         computed, ok, base_facts, value = (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]
-        severity = "info" if ok else "error"
+        # off by one unit of its last printed digit (59.0% for 58.94%): mis-rounded, a warning
+        misrounded = abs(computed - share.value) <= max(tol.percent, 2 * share.precision) + share.precision
+        severity = "info" if ok else ("warning" if misrounded else "error")
         message = (
             f"占比：{_describe(part)}占{_fmt(value)}万元的{_fmt(round(computed, 4))}%，"
             f"文中为{_fmt(share.value)}%，{'相符' if ok else '不符'}"
@@ -274,6 +294,8 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         severity, passed = _judge(diff, allowed)
         if not passed and (measure == "project" or g.value.nunique() > 2 or diff > 0.5 * abs(high.value)):
             severity = "warning"  # three values, or far apart: more likely two quantities (口径, projects)
+        elif not passed and _truncated(low, high):
+            severity = "warning"  # 1256 against 1256.5793, 57 against 57.59: truncated, not rounded
         values = "、".join(f"{_fmt(v)}（{src}）" for v, src in dict.fromkeys(zip(g.value, g.source, strict=True)))
         note = "，属舍入差异" if passed else ("，可能为不同口径或不同事项" if severity == "warning" else "")
         message = (
@@ -281,6 +303,13 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         )
         evidence, location = _evidence([row for _, row in g.iterrows()])
         yield Finding(doc_id, "stated_twice", severity, passed, low.value, high.value, message, evidence, location)
+
+
+def _truncated(a: pd.Series, b: pd.Series) -> bool:
+    """Is the coarser figure the finer one cut (not rounded) to its printed precision?"""
+    coarse, fine = (a, b) if a.precision > b.precision else (b, a)
+    step = 2 * coarse.precision
+    return step > 0 and abs(math.trunc(fine.value / step) * step - coarse.value) < 1e-6
 
 
 # --- across a department's documents --------------------------------------------------------

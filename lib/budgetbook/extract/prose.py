@@ -453,6 +453,8 @@ def project_name(label: str) -> str:
     name = _PROJECT_TAIL.sub("", name).strip("，、：: ")
     if not 2 <= len(name) <= MAX_PROJECT_NAME or re.search(r"[，。；：]|其中|合计|总计", name):
         return ""
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", name):
+        return ""  # "**" of a column-number row is no name
     return name
 
 
