@@ -136,7 +136,12 @@ def _parts(by_measure: dict[str, pd.DataFrame], rule: dict) -> list[pd.Series]:
 
 
 def _without_children(parts: list[pd.Series], tol: float) -> list[pd.Series]:
-    """Drop the runs of parts that add up to the part just before them (一、 6000 = 1、5000 + 2、1000)."""
+    """Drop the runs of parts that add up to the part just before them (一、 6000 = 1、5000 + 2、1000).
+
+    Only rows of a table nest; a sentence's list is flat (and its sums can agree by chance).
+    """
+    if not all(p.source == "table" for p in parts):
+        return parts
     kept, i = [], 0
     while i < len(parts):
         kept.append(parts[i])

@@ -146,6 +146,8 @@ def _loose_term(segment: str, topics: frozenset[str]) -> Term | None:
     for topic in sorted(topics) or [""]:
         for kind in ("money", "count", "percent", "score"):
             found = match_term(segment, kind, topic)
+            if found and found[0].prose_only:
+                continue
             if found and segment.endswith(found[0].phrase) and len(segment) - len(found[0].phrase) <= 4:
                 return found[0]
     return None
