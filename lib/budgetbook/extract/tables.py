@@ -283,13 +283,12 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             carryover = False
         elif term and carryover and set(term.measures) & _SOURCES:
             continue
+        head = _RowLabel(raw_label, label, term, total, in_projects)
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels:
                 continue
             path = [h[j] for h in lay.headers if j < len(h)]
-            facts.extend(
-                _cell(ctx, i, j, row[j] if j < len(row) else "", raw_label, label, term, total, path, in_projects)
-            )
+            facts.extend(_cell(ctx, i, j, row[j] if j < len(row) else "", head, path))
         if side == 0:
             ctx.carryover = carryover
     return facts, in_projects
@@ -315,6 +314,17 @@ def _row_label(row: list[str], label_col: int, codes: list[int]) -> str:
 
 
 @dataclass(frozen=True)
+class _RowLabel:
+    """What a row's label says: as printed, cleaned, the term it is, whether a total, in a project list."""
+
+    raw: str
+    label: str
+    term: Term | None
+    total: bool
+    in_projects: bool
+
+
+@dataclass(frozen=True)
 class _Reading:
     """What a cell means: its measures, item, kind of value and whether blank means zero."""
 
@@ -325,19 +335,8 @@ class _Reading:
     basis: str = ""
 
 
-def _cell(
-    ctx: TableContext,
-    i: int,
-    j: int,
-    text: str,
-    raw_label: str,
-    label: str,
-    term: Term | None,
-    total: bool,
-    path: list[str],
-    in_projects: bool,
-) -> list[Fact]:
-    reading = _reading(ctx, column_measure(path, ctx.kind.topics), raw_label, label, term, total, path, in_projects)
+def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: list[str]) -> list[Fact]:
+    reading = _reading(ctx, column_measure(path, ctx.kind.topics), head, path)
     if reading is None:
         return []
     value = _value(text, reading.kind, ctx, reading.zero_ok and ctx.kind.blank_is_zero)
@@ -352,7 +351,7 @@ def _cell(
     row_loc = ctx.table.row_locations[i] if i < len(ctx.table.row_locations) else ctx.table.location
     location = f"{row_loc} t{ctx.table_id} r{i} c{j}"
     header_text = "/".join(p for p in path if p.strip())
-    evidence = f"{ctx.table.title}｜{raw_label.strip()}｜{header_text}｜{text.strip() or '（空）'}"
+    evidence = f"{ctx.table.title}｜{head.raw.strip()}｜{header_text}｜{text.strip() or '（空）'}"
     precision = precision_of(text, ctx.factor_unit) if reading.kind == "money" and text.strip() else 0.0
     scope = _table_scope(ctx, reading)
     return [
@@ -371,29 +370,22 @@ def _table_scope(ctx: TableContext, reading: _Reading) -> str:
     return "一般公共预算" if "一般公共预算" in title else ""
 
 
-def _reading(
-    ctx: TableContext,
-    column: str | Term,
-    raw_label: str,
-    label: str,
-    term: Term | None,
-    total: bool,
-    path: list[str],
-    in_projects: bool,
-) -> _Reading | None:
+def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[str]) -> _Reading | None:
     """Combine row and column: see the module docstring."""
     if column == UNKNOWN or (isinstance(column, Term) and not _unit_fits(column.unit, path)):
         return None
     if isinstance(column, Term):
         item = column.phrase if column.item else ""
-        return _Reading(column.measures, item, column.unit, column.zero, column.basis) if total or not label else None
-    if total and ctx.kind.total and (term is None or label in load("tables")["columns"]["totals"]):
+        fits = head.total or not head.label
+        return _Reading(column.measures, item, column.unit, column.zero, column.basis) if fits else None
+    term = head.term
+    if head.total and ctx.kind.total and (term is None or head.label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
     if term is not None:
         item = term.phrase if term.item else ""
         return _Reading(term.measures, item, term.unit, term.zero, term.basis) if _unit_fits(term.unit, path) else None
-    if _is_project_row(ctx, label, total, in_projects):
-        return _Reading(("project",), raw_label.strip(), "money", False)
+    if _is_project_row(ctx, head.label, head.total, head.in_projects):
+        return _Reading(("project",), head.raw.strip(), "money", False)
     return None
 
 
