@@ -306,3 +306,10 @@ def test_nested_project_lists_count_their_details_once() -> None:
     )
     row = found.loc[found.check == "sum:所列项目合计"].iloc[0]
     assert bool(row.passed) and row.actual == 13237  # 6000 = 5000 + 1000 counted once
+
+
+def test_a_total_left_blank_in_a_standard_table(corpus_run) -> None:
+    checks = read_frame(corpus_run[1], "checks")
+    blank = checks.loc[checks.check == "blank_total"]
+    assert list(blank.doc_id) == ["上海_2026年上海市审计局_部门预算"]  # 收入总计 is blank in the document itself
+    assert "收入总计" in blank.message.iloc[0] and "p7" in blank.location.iloc[0]

@@ -23,9 +23,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from budgetbook.extract.tables import table_kind
 from budgetbook.extract.vocab import load
+from budgetbook.text import parse_number, squash
 
 _TABLE = re.compile(r"\b(t\d+)\b")
+# the standard tables, which must print every total (a procurement list may leave a total blank)
+BLANK_TOTAL_KINDS = {"summary", "fiscal_summary", "revenue", "expenditure", "basic"}
 ITEM_MEASURES = ("expenditure.function", "expenditure.economic", "project")
 
 
@@ -445,6 +449,44 @@ def score_checks(indicators: pd.DataFrame, facts: pd.DataFrame) -> Iterator[Find
         )
 
 
+# --- totals left blank -----------------------------------------------------------------------
+
+
+def blank_total_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Finding]:
+    """A 合计/总计 row whose amount is blank where the column has figures (上海 收支总表's 收入总计)."""
+    totals = {squash(t) for t in load("tables")["columns"]["totals"]} | {"本年收入合计", "本年支出合计"}
+    keys = list(zip(tables.doc_id, tables.table_id, strict=True))
+    titles = dict(zip(keys, tables.title, strict=True))
+    standard = {k for k, title in titles.items() if (kind := table_kind(str(title))) and kind.name in BLANK_TOTAL_KINDS}
+    in_standard = [k in standard for k in zip(cells.doc_id, cells.table_id, strict=True)]
+    for (doc_id, table_id), t in cells.loc[in_standard].groupby(["doc_id", "table_id"], sort=False):
+        grid = t.pivot_table(index="row", columns="col", values="text", aggfunc="first").fillna("")
+        # an amount shows decimals or thousands separators; 类/款/项 codes (201, 2010101) never do
+        figures = grid.map(lambda x: parse_number(x) is not None and bool(re.search(r"[.,，]", x)))
+        for r, row in grid.iterrows():
+            for c in range(grid.shape[1] - 1):
+                label = squash(row.iloc[c])
+                if label not in totals or row.iloc[c + 1].strip() or figures.iloc[:, c + 1].sum() < 2:
+                    continue
+                title = titles.get((doc_id, table_id), "")
+                page = t.loc[t.row == r, "page"].iloc[0]
+                location = (
+                    f"{doc_id} p{page} t{table_id} r{r} c{c + 1}" if pd.notna(page) else f"{doc_id} t{table_id} r{r}"
+                )
+                message = f"合计未填：{title}「{row.iloc[c].strip()}」一栏金额为空，而该栏其他行有数"
+                yield Finding(
+                    doc_id,
+                    "blank_total",
+                    "warning",
+                    False,
+                    None,
+                    None,
+                    message,
+                    f"{title}｜{row.iloc[c].strip()}｜（空）",
+                    location,
+                )
+
+
 def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) -> list[Finding]:
     """Every finding for the documents in `frames`."""
     tol = tol or Tolerance.default()
@@ -457,4 +499,6 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
         *cross_document_checks(facts, frames["documents"], tol),
         *score_checks(frames["indicators"], facts),
     ]
+    if "table_cells" in frames and "tables" in frames:
+        findings.extend(blank_total_checks(frames["tables"], frames["table_cells"]))
     return findings

@@ -65,7 +65,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     clean = args.clean or paths.clean_dir()
-    names = ["documents", "facts", "indicators", "tables", "paragraphs"]
+    names = ["documents", "facts", "indicators", "tables", "paragraphs", "table_cells"]
     if not all((clean / f"{n}.parquet").exists() for n in names):
         print(f"budgetbook: no extracted frames in {clean}; run `budgetbook extract` first", file=sys.stderr)
         return EXIT_USAGE
