@@ -45,7 +45,9 @@ def execute(source: Path, output: Path, parameters: dict, cwd: Path) -> Path:
     """Execute `source` with `parameters` into `output` (.ipynb) and export `output`.html; raises on error."""
     output.parent.mkdir(parents=True, exist_ok=True)
     # the kernel is the `python` on PATH: make it this environment's, wherever budgetbook was started from
-    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    here = str(Path(sys.executable).parent)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != here:
+        os.environ["PATH"] = os.pathsep.join([here, os.environ.get("PATH", "")])
     try:
         papermill.execute_notebook(
             str(source), str(output), parameters=parameters, cwd=str(cwd), progress_bar=False, kernel_name="python3"

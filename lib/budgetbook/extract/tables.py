@@ -83,17 +83,17 @@ def clean_label(text: str) -> str:
 
 
 @cache
-def _phrases() -> dict[str, Term]:
-    """Exact phrase → term (row labels must be a whole phrase, not end with one)."""
-    out: dict[str, Term] = {}
+def _phrases() -> dict[str, list[Term]]:
+    """Exact phrase → its terms, in vocabulary order (row labels must be a whole phrase)."""
+    out: dict[str, list[Term]] = {}
     for term in terms():
-        out.setdefault(term.phrase, term)
+        out.setdefault(term.phrase, []).append(term)
     return out
 
 
 def row_term(label: str, topics: frozenset[str]) -> Term | None:
     """The term a row label is, exactly (其他卫生健康支出 is not 卫生健康支出)."""
-    for term in terms():
+    for term in _phrases().get(label, ()):
         if (
             term.phrase == label
             and not (term.change_only or term.prose_only)
@@ -452,9 +452,3 @@ def _value(text: str, kind_unit: str, ctx: TableContext, zero_ok: bool) -> float
     if number is None:
         return 0.0 if not text.strip() and zero_ok else None
     return to_wan(number, ctx.factor_unit) if kind_unit == "money" else number
-
-
-def _count_unit(measure: str) -> str:
-    return {"assets.vehicles": "辆", "staff.authorized": "人", "staff.active": "人", "staff.retired": "人"}.get(
-        measure, "个"
-    )
