@@ -32,7 +32,9 @@ def bad_folder(tmp_path: Path) -> Path:
     (raw / "big5.txt").write_bytes(
         ("二零二四年部門預算收入三千萬元，其中一般公共預算撥款三千萬元。\n" * 5).encode("big5")
     )
-    (raw / "page.doc").write_bytes("<!DOCTYPE html><html><body>部门预算</body></html>".encode())
+    (raw / "page.doc").write_bytes(
+        "<!DOCTYPE html><html><head><title>部门预算</title></head><body><nav>首页</nav></body></html>".encode()
+    )
     Image.new("RGB", (120, 160), "white").save(raw / "scan.pdf")
     writer = PdfWriter(clone_from=raw / "good.pdf")
     writer.encrypt(user_password="secret", owner_password="owner")

@@ -9,6 +9,7 @@ to one canonical form; callers keep the original text for evidence.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Full-width ASCII block (！ to ～) to ASCII, except the CJK punctuation that Chinese
 # text uses as its own (（）：；，！？ stay full-width; ASCII forms are mapped to them below).
@@ -38,7 +39,7 @@ def normalize(text: str) -> str:
     """Return the canonical form of `text`: ASCII digits, CJK punctuation, no layout spaces."""
     if not text:
         return ""
-    out = text.translate(_TABLE)
+    out = simplify(text).translate(_TABLE)
     out = _SPACE_RUN.sub(" ", out).strip()
     out = _SPACE_NEAR_WIDE.sub("", out)
     out = _SPACED_DECIMAL.sub(".", out)
@@ -47,6 +48,37 @@ def normalize(text: str) -> str:
     out = _SPACE_BEFORE_PERCENT.sub("", out)
     out = _ASCII_PUNCT_RE.sub(lambda m: _ASCII_PUNCT_NEAR_CJK[m.group(0)], out)
     return out
+
+
+# A converter's pinyin gloss after a character: 經(jīng)費, 萬(wàn)元. Lower-case syllables, at most
+# two, at least one with a tone mark (plain letters in brackets may be content: (ppp), (a)).
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_GLOSS = re.compile(
+    rf"(?<=[{_CJK}])[(（]\s*(?=[a-zü{_TONED} ]*[{_TONED}])[a-zü{_TONED}]{{1,6}}(?: [a-zü{_TONED}]{{1,6}})?\s*[)）]"
+)
+
+
+@cache
+def _traditional() -> tuple[re.Pattern[str], object]:
+    """A pattern of the characters OpenCC's t2s changes, and the converter (built once)."""
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    chars = "".join(chr(cp) for cp in range(0x4E00, 0xA000))
+    simplified = converter.convert("\n".join(chars)).split("\n")
+    changed = "".join(a for a, b in zip(chars, simplified, strict=False) if a != b)
+    return re.compile(f"[{re.escape(changed)}]"), converter
+
+
+def simplify(text: str) -> str:
+    """Traditional script to simplified (OpenCC t2s), without converters' pinyin glosses.
+
+    Text with no traditional character and no gloss is returned unchanged (the common case).
+    """
+    if "(" in text or "（" in text:
+        text = _PINYIN_GLOSS.sub("", text)
+    pattern, converter = _traditional()
+    return converter.convert(text) if pattern.search(text) else text
 
 
 def join_lines(parts: list[str]) -> str:

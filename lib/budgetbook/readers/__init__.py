@@ -23,23 +23,32 @@ _HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<?xm
 
 
 def sniff_format(data: bytes, suffix: str) -> str:
-    """Return 'pdf', 'docx', 'text' or raise ReadError for content that is not a document we read."""
+    """Return 'pdf', 'docx', 'html', 'text' or raise ReadError for content that is not a document we read."""
     if not data.strip():
         raise ReadError("empty file (0 bytes)" if not data else "empty file (white space only)")
-    head = data[:1024].lstrip().lower()
     if data[:1024].find(b"%PDF-") != -1:
         return "pdf"
     if data[:4] == b"PK\x03\x04":
         return _zip_format(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ReadError("legacy Word/WPS binary (.doc); save it as .docx or PDF and read that")
-    if head.startswith(_HTML_MARKS) or b"<html" in head:
-        raise ReadError(f"an HTML page (named {suffix or 'without extension'}), not a disclosure document")
+    if is_html(data):
+        return "html"
     if suffix == ".pdf":
         raise ReadError("named .pdf but is not a PDF (no %PDF header)")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReadError(f"unknown binary format ({suffix or 'no extension'})")
     return "text"
+
+
+def is_html(data: bytes) -> bool:
+    """A saved web page, whatever its name (.htm, .doc, .pdf): its first bytes are markup."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            data = data[len(bom) :].decode(codec, errors="ignore").encode("utf-8")
+            break
+    head = data[:1024].lstrip().lower()
+    return head.startswith(_HTML_MARKS) or b"<html" in head or (b"<table" in head and b"<tr" in head)
 
 
 def _zip_format(data: bytes) -> str:
@@ -74,6 +83,10 @@ def read_document(path: Path, source_file: str, doc_id: str) -> Document:
         from budgetbook.readers.docx import read_docx
 
         read_docx(data, doc)
+    elif fmt == "html":
+        from budgetbook.readers.html import read_html
+
+        read_html(data, doc)
     else:
         from budgetbook.readers.text import read_text
 

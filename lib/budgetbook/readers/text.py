@@ -145,10 +145,10 @@ def _close_table(builder: _TableBuilder, blocks: list[Block]) -> None:
     if not rows:
         return
     locs = [Location(line=n) for r, n in zip(builder.rows, builder.row_lines, strict=True) if any(r)]
-    blocks.append(_with_caption(Table(rows=rows, location=locs[0], row_locations=locs), blocks))
+    blocks.append(with_caption(Table(rows=rows, location=locs[0], row_locations=locs), blocks))
 
 
-def _with_caption(table: Table, blocks: list[Block]) -> Table:
+def with_caption(table: Table, blocks: list[Block]) -> Table:
     """Move the caption lines printed just above the table into it (numbered headings stay)."""
     caption: list[str] = []
     while blocks and isinstance(blocks[-1], Paragraph) and is_caption_line(blocks[-1].raw):
@@ -158,6 +158,7 @@ def _with_caption(table: Table, blocks: list[Block]) -> Table:
         caption.insert(0, blocks.pop().raw)
         if len(caption) >= 4:
             break
+    caption = [*caption, *table.caption]  # a caption the table carries itself (HTML <caption>) comes last
     table.caption = caption
     table.unit = unit_from(caption)
     table.title = pick_title(caption)
@@ -181,5 +182,5 @@ def _read_pipe_table(lines: list[str], i: int, blocks: list[Block]) -> int:
             locs.append(Location(line=i + 1))
         i += 1
     if rows:
-        blocks.append(_with_caption(Table(rows=rows, location=locs[0], row_locations=locs), blocks))
+        blocks.append(with_caption(Table(rows=rows, location=locs[0], row_locations=locs), blocks))
     return i
