@@ -145,7 +145,11 @@ def with_pinyin(text: str) -> str:
 def cut_title_page(doc: Document) -> Document:
     """The document from its first outline heading on: no cover, no title."""
     start = next(
-        (i for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph) and heading_rank(normalize(b.raw)) is not None),
+        (
+            i
+            for i, b in enumerate(doc.blocks)
+            if isinstance(b, Paragraph) and heading_rank(normalize(b.raw)) is not None
+        ),
         0,
     )
     return Document(doc.doc_id, doc.source_file, doc.format, doc.sha256, doc.pages, doc.blocks[start:])
@@ -263,7 +267,9 @@ def variants(originals, tmp_path_factory) -> dict[str, list[tuple[str, Extractio
     for name, rows in out.items():
         rates = [recall(o, v) for _, o, v in rows]
         same = sum(identity_of(o) == identity_of(v) for _, o, v in rows)
-        print(f"\n{name:>24}: facts {sum(rates) / len(rates):.1%} mean, {min(rates):.1%} min; identity {same}/{len(rows)}")
+        print(
+            f"\n{name:>24}: facts {sum(rates) / len(rates):.1%} mean, {min(rates):.1%} min; identity {same}/{len(rows)}"
+        )
     return out
 
 
@@ -275,7 +281,9 @@ def test_the_same_figures_in_every_dress(dress: str, variants) -> None:
 
 @pytest.mark.parametrize("dress", DRESSES)
 def test_the_same_identity_in_every_dress(dress: str, variants) -> None:
-    wrong = [(doc_id, identity_of(o), identity_of(v)) for doc_id, o, v in variants[dress] if identity_of(o) != identity_of(v)]
+    wrong = [
+        (doc_id, identity_of(o), identity_of(v)) for doc_id, o, v in variants[dress] if identity_of(o) != identity_of(v)
+    ]
     assert not wrong, wrong
 
 

@@ -23,12 +23,66 @@ from budgetbook.readers.text import decode, with_caption
 from budgetbook.text import join_lines
 
 _DROP_TAGS = frozenset(
-    "script style noscript template head title meta link nav header footer aside form select option "
-    "button iframe object embed svg canvas map input textarea label audio video".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "select",
+        "option",
+        "button",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "map",
+        "input",
+        "textarea",
+        "label",
+        "audio",
+        "video",
+    ]
 )
 _BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd section article main blockquote pre center address "
-    "figure figcaption hr tr body html".split()
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "center",
+        "address",
+        "figure",
+        "figcaption",
+        "hr",
+        "tr",
+        "body",
+        "html",
+    ]
 )
 _CHROME = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|bread|footer|foot|sidebar|share|"
