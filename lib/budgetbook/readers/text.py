@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
@@ -17,6 +18,7 @@ from budgetbook.document import Block, Document, Location, Paragraph, Table
 from budgetbook.outline import heading_rank
 from budgetbook.readers import ReadError
 from budgetbook.readers.captions import is_caption_line, is_title, pick_title, unit_from
+from budgetbook.readers.flat import flattened_table
 from budgetbook.text import join_lines, normalize
 
 _BOMS = [
@@ -33,9 +35,12 @@ _COMMON = set(
     "的一是在年元万和及其中部门单位预算决算收入支出经费项目公共财政拨款基本人员政府办公务用车接待"
     "部門單位預算決算收支經費項目財政撥款基本人員政府辦公務用車接待會議費情況說明"
 )
+_GAP2 = re.compile(r" {2,}|\u3000{2,}")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
 MAX_CONTINUATION = 80
+MAX_WRAP = 60  # hard-wrapped copies break lines every few dozen characters
+MIN_WRAPPED = 8  # lines of the same length before a text counts as hard-wrapped
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -94,20 +99,67 @@ class _TableBuilder:
 def read_text(data: bytes, doc: Document) -> None:
     """Fill `doc` from the bytes of a plain-text export."""
     text, doc.encoding = decode(data)
-    doc.blocks = parse_lines(text.splitlines())
+    lines, numbers = unwrap(text.splitlines())
+    doc.blocks = parse_lines(lines, numbers)
 
 
-def parse_lines(lines: list[str]) -> list[Block]:
-    """Turn the lines of a text export into paragraphs and tables."""
+def unwrap(lines: list[str]) -> tuple[list[str], list[int]]:
+    """Rejoin lines a copy broke every ~25 characters (even inside a number: "3055.⏎44万元").
+
+    A text is hard-wrapped when many of its prose lines have the same length, the longest
+    there is; a line of (about) that length continues on the next line unless that line
+    starts a table row. Returns the lines and the line number each starts on.
+    """
+    width = wrap_width(lines)
+    out: list[str] = []
+    numbers: list[int] = []
+    joining = False
+    for no, line in enumerate(lines, start=1):
+        prose = _is_prose_line(line)
+        if joining and prose:
+            out[-1] = join_lines([out[-1], line])
+        else:
+            out.append(line)
+            numbers.append(no)
+        joining = bool(width) and prose and len(line.strip()) >= width - 1
+    return out, numbers
+
+
+def _is_prose_line(line: str) -> bool:
+    return bool(line.strip()) and not line.startswith("\t") and "|" not in line and not _GAP2.search(line.strip())
+
+
+def wrap_width(lines: list[str]) -> int:
+    """The length a hard-wrapped text breaks its lines at, or 0 if it is not hard-wrapped."""
+    lengths = [len(line.strip()) for line in lines if _is_prose_line(line)]
+    long = [n for n in lengths if n >= 10]
+    if len(long) < MIN_WRAPPED:
+        return 0
+    width, count = Counter(long).most_common(1)[0]
+    longer = sum(n > width + 1 for n in long)
+    if width > MAX_WRAP or count < MIN_WRAPPED or count < 0.3 * len(long) or longer > 0.05 * len(long):
+        return 0
+    return width
+
+
+def parse_lines(lines: list[str], numbers: list[int] | None = None) -> list[Block]:
+    """Turn the lines of a text export into paragraphs and tables (`numbers`: their line numbers)."""
     blocks: list[Block] = []
     table: _TableBuilder | None = None
     prev = "blank"  # kind of the previous line: cell, blank, text, pipe
+    numbers = numbers or list(range(1, len(lines) + 1))
     i = 0
     while i < len(lines):
-        line, no = lines[i], i + 1
-        if _PIPE_ROW.match(line) and table is None:
-            i = _read_pipe_table(lines, i, blocks)
+        line, no = lines[i], numbers[i]
+        if table is None and is_pipe_row(line):
+            i = _read_pipe_table(lines, i, blocks, numbers)
             prev = "pipe"
+            continue
+        flat = None if table is not None or line.startswith("\t") else flattened_table(lines, i, numbers)
+        if flat is not None:
+            table_, i = flat
+            blocks.append(with_caption(table_, blocks))
+            prev = "blank"
             continue
         if line.startswith("\t"):
             table = table or _TableBuilder(start=no)
@@ -172,15 +224,29 @@ def with_caption(table: Table, blocks: list[Block]) -> Table:
     return table
 
 
-def _read_pipe_table(lines: list[str], i: int, blocks: list[Block]) -> int:
-    """Read consecutive `| a | b |` rows starting at line index i; returns the next index."""
+def is_pipe_row(line: str) -> bool:
+    """`| a | b |`, or as copies often have it `合 计 | X | X |` without the leading bar."""
+    s = line.strip()
+    return bool(_PIPE_ROW.match(line)) or (s.count("|") >= 2 and s.endswith("|") and not s.startswith("||"))
+
+
+def _read_pipe_table(lines: list[str], i: int, blocks: list[Block], numbers: list[int]) -> int:
+    """Read consecutive `| a | b |` rows starting at line index i; returns the next index.
+
+    In a table whose rows mostly lack the leading bar, a row that has one starts with an empty cell.
+    """
+    start = i
+    while i < len(lines) and (is_pipe_row(lines[i]) or (i > start and lines[i].strip().endswith("|"))):
+        i += 1
+    texts = [line.strip() for line in lines[start:i]]
+    barred = sum(t.startswith("|") for t in texts) > len(texts) / 2
     rows: list[list[str]] = []
     locs: list[Location] = []
-    while i < len(lines) and _PIPE_ROW.match(lines[i]):
-        if not _PIPE_RULE.match(lines[i]):
-            rows.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
-            locs.append(Location(line=i + 1))
-        i += 1
+    for k, text in enumerate(texts, start=start):
+        if not _PIPE_RULE.match(lines[k]):
+            text = text[1:] if barred and text.startswith("|") else text
+            rows.append([c.strip() for c in text.removesuffix("|").split("|")])
+            locs.append(Location(line=numbers[k]))
     if rows:
         blocks.append(with_caption(Table(rows=rows, location=locs[0], row_locations=locs), blocks))
     return i

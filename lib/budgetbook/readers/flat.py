@@ -1,0 +1,192 @@
+"""Tables that a copy flattened into plain text, rebuilt into rows and columns.
+
+Copies of web pages and PDFs show a table in one of these shapes (all handled here except
+`| a | b |` rows, which the text reader reads itself):
+
+- columns aligned by spaces: cells split by two or more spaces, placed in the column whose
+  start (in display width: a CJK character is two columns) is nearest;
+- one cell per line: an empty line is an empty cell, lone `|` lines are noise; the number of
+  columns is the period that makes every column of the data rows one kind (text, or figures);
+- a whole table on one line: its labels (header and first column) first, then the values,
+  row by row.
+
+Each returns the rebuilt table and the index of the first line after it, or None.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from budgetbook.document import Location, Table
+from budgetbook.outline import heading_rank
+from budgetbook.readers.captions import is_title, unit_of
+from budgetbook.text import normalize
+
+_GAP = re.compile(r"(?: {2,}|\t|\u3000+)")
+_NUMBER = re.compile(r"^[（(]?[-−－]?\d[\d,，]*(?:\.\d+)?[)）]?%?$")
+_DASH = {"-", "—", "——", "--", "－", "/", "…", "*"}
+_SENTENCE = re.compile(r"[。；]$|[，,；].*[，,；]")
+MAX_CELL_LINE = 40  # a line of a one-cell-per-line table
+MAX_COLUMNS = 16
+MIN_DATA_ROWS = 2
+MIN_AGREEMENT = 0.9
+
+
+def flattened_table(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
+    """A flattened table starting at line index i, in any shape, with the next line index."""
+    return _aligned(lines, i, numbers) or _one_line(lines, i, numbers) or _cell_per_line(lines, i, numbers)
+
+
+def is_figure(cell: str) -> bool:
+    """A printed amount or rate (or a dash standing for none)."""
+    s = normalize(cell).replace(" ", "")
+    return bool(_NUMBER.match(s)) or s in _DASH
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(rows: list[list[str]], lines: list[int]) -> Table:
+    locs = [Location(line=n) for n in lines]
+    return Table(rows=rows, location=locs[0], row_locations=locs)
+
+
+# --- columns aligned by spaces -----------------------------------------------------------------
+
+
+def _spans(line: str) -> list[tuple[int, str]]:
+    """(display column where the cell starts, cell) for the cells of a space-aligned line."""
+    text = line.rstrip().replace("\u3000", "  ").replace("\t", "    ")
+    return [(_width(text[: m.start()]), m.group(0)) for m in re.finditer(r"\S+(?: \S+)*", text)]
+
+
+def _aligned(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
+    if not _GAP.search(lines[i].strip()):
+        return None
+    j = i
+    while j < len(lines) and len(_spans(lines[j])) >= 2 and _GAP.search(lines[j].strip()):
+        j += 1
+    spans = [_spans(line) for line in lines[i:j]]
+    data = [s for s in spans if any(is_figure(c) for _, c in s[1:])]
+    if j - i < 2 or len(data) < MIN_DATA_ROWS:
+        return None
+    starts = sorted({pos for s in spans for pos, _ in s})
+    columns: list[int] = []
+    for pos in starts:  # starts a column or two apart are one column (a digit narrower than a character)
+        if not columns or pos - columns[-1] > 2:
+            columns.append(pos)
+    rows = []
+    for s in spans:
+        row = [""] * len(columns)
+        for pos, cell in s:
+            col = max(k for k, start in enumerate(columns) if start <= pos + 2)
+            row[col] = (row[col] + " " + cell).strip()
+        rows.append(row)
+    return _table(rows, numbers[i:j]), j
+
+
+# --- a whole table on one line -----------------------------------------------------------------
+
+
+def _one_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
+    tokens = lines[i].split()
+    values = 0
+    while values < len(tokens) and is_figure(tokens[-1 - values]):
+        values += 1
+    labels = tokens[: len(tokens) - values]
+    if values < 4 or len(labels) < 3 or any(is_figure(t) for t in labels) or _SENTENCE.search(lines[i]):
+        return None
+    best = None
+    for k in range(1, min(values, MAX_COLUMNS) + 1):
+        n_rows = values // k
+        header = len(labels) - n_rows
+        if values % k or header < 1:
+            continue
+        fit = (abs(header - (k + 1)), -k)  # one header row of k+1 cells fits best
+        if best is None or fit < best[0]:
+            best = (fit, k, n_rows, header)
+    if best is None:
+        return None
+    _, k, n_rows, header = best
+    head = labels[:header]
+    rows = [head[: k + 1] + [""] * max(0, k + 1 - len(head))] if header <= k + 1 else _header_rows(head, k + 1)
+    cells = tokens[len(labels) :]
+    for r in range(n_rows):
+        rows.append([labels[header + r], *[("" if c in _DASH else c) for c in cells[r * k : (r + 1) * k]]])
+    return _table(rows, [numbers[i]] * len(rows)), i + 1
+
+
+def _header_rows(head: list[str], width: int) -> list[list[str]]:
+    """Header cells beyond one row: the last `width` form the lowest header row, the rest a row above."""
+    upper, lower = head[:-width], head[-width:]
+    return [upper[:width] + [""] * (width - len(upper[:width])), lower]
+
+
+# --- one cell per line -------------------------------------------------------------------------
+
+
+def _is_cell_line(line: str) -> bool:
+    s = normalize(line)
+    return len(s) <= MAX_CELL_LINE and not _SENTENCE.search(s) and not is_title(s) and not unit_of(s)
+
+
+def _cell_per_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
+    first = normalize(lines[i])
+    if not first or first == "|" or is_figure(first) or not _is_cell_line(lines[i]) or heading_rank(first) == 1:
+        return None
+    cells: list[tuple[str, int]] = []  # (cell, line index)
+    j = i
+    while j < len(lines) and (not lines[j].strip() or _is_cell_line(lines[j])):
+        if lines[j].strip() != "|":
+            cells.append((lines[j].strip(), j))
+        j += 1
+    while cells and not cells[-1][0]:
+        cells.pop()
+    if sum(is_figure(c) for c, _ in cells) < 2 * MIN_DATA_ROWS:
+        return None
+    found = _period(cells)
+    if found is None:
+        return None
+    n, n_rows = found
+    rows = [[c for c, _ in cells[r * n : (r + 1) * n]] for r in range(n_rows)]
+    locs = [numbers[cells[r * n][1]] for r in range(n_rows)]
+    end = cells[n_rows * n][1] if n_rows * n < len(cells) else j
+    return _table(rows, locs), end
+
+
+def _period(cells: list[tuple[str, int]]) -> tuple[int, int] | None:
+    """(columns, rows) that make each column of the data rows one kind; the fewest columns on a tie."""
+    kinds = ["n" if not c or is_figure(c) else "t" for c, _ in cells]
+    best = None
+    for n in range(2, min(MAX_COLUMNS, len(cells) // 2) + 1):
+        n_rows = _rows_in_pattern(kinds, n)
+        data = [r for r in range(n_rows) if "n" in kinds[r * n + 1 : (r + 1) * n] and kinds[r * n] == "t"]
+        if len(data) < MIN_DATA_ROWS or not any(kinds[r * n + 1] == "n" for r in data):
+            continue
+        agree = _agreement([kinds[r * n : (r + 1) * n] for r in data])
+        if agree >= MIN_AGREEMENT and (best is None or agree > best[0] + 0.02):
+            best = (agree, n, n_rows)
+    return (best[1], best[2]) if best else None
+
+
+def _rows_in_pattern(kinds: list[str], n: int) -> int:
+    """How many whole rows of n cells the table has: after the first data row, up to the first
+    row whose label is a figure or that has no figure at all."""
+    total = len(kinds) // n
+    started = False
+    for r in range(total):
+        row = kinds[r * n : (r + 1) * n]
+        has_figures = "n" in row[1:] and any(c == "n" for c in row[1:])
+        if started and (row[0] == "n" and "t" in row[1:]):
+            return r
+        started = started or (row[0] == "t" and has_figures)
+    return total
+
+
+def _agreement(rows: list[list[str]]) -> float:
+    """The share of cells of the kind most common in their column."""
+    n = len(rows[0])
+    agree = sum(max(sum(r[j] == k for r in rows) for k in "nt") for j in range(n))
+    return agree / (n * len(rows))
