@@ -28,6 +28,7 @@ from budgetbook.extract.facts import (
 )
 from budgetbook.extract.vocab import load
 from budgetbook.outline import heading_rank
+from budgetbook.text import simplify
 
 _FIGURE = re.compile(
     r"(?<![\d.])(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|亿元|千元|元|万(?![人次件户平亩多余个名台辆套册份张])|%|个|辆|台|人|名|家|项|分)"
@@ -230,6 +231,8 @@ def change_word(label: str) -> tuple[int, int] | None:
 
 
 def basis_of(text: str, doc_kind: str) -> str:
+    """The basis a label or column header names (调整预算, 决算…), else the document kind's."""
+    text = simplify(text)  # table headers arrive as printed
     for basis, words in _BASIS:
         if any(w in text for w in words):
             return basis
