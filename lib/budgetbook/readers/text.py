@@ -116,13 +116,19 @@ def unwrap(lines: list[str]) -> tuple[list[str], list[int]]:
     joining = False
     for no, line in enumerate(lines, start=1):
         prose = _is_prose_line(line)
-        if joining and prose:
+        if joining and prose and not _starts_anew(out[-1], line):
             out[-1] = join_lines([out[-1], line])
         else:
             out.append(line)
             numbers.append(no)
-        joining = bool(width) and prose and len(line.strip()) >= width - 1
+        joining = bool(width) and prose and width - 1 <= len(line.strip()) <= width
     return out, numbers
+
+
+def _starts_anew(previous: str, line: str) -> bool:
+    """A full line that still ends its paragraph: a heading after a sentence, a caption after a title."""
+    after_sentence = previous.rstrip().endswith(("。", "：", "；")) and heading_rank(normalize(line)) is not None
+    return after_sentence or (is_title(previous) and is_caption_line(line))
 
 
 def _is_prose_line(line: str) -> bool:
