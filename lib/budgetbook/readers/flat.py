@@ -31,6 +31,8 @@ MAX_CELL_LINE = 40  # a line of a one-cell-per-line table
 MAX_COLUMNS = 16
 MIN_DATA_ROWS = 2
 MIN_AGREEMENT = 0.9
+MIN_BLANK_ROWS = 3  # aligned lines enough to be a table even without a figure (a table of blanks)
+MAX_LONE = 8  # label-only rows in a row
 
 
 def flattened_table(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
@@ -62,15 +64,29 @@ def _spans(line: str) -> list[tuple[int, str]]:
     return [(_width(text[: m.start()]), m.group(0)) for m in re.finditer(r"\S+(?: \S+)*", text)]
 
 
+def _is_aligned_row(line: str) -> bool:
+    return len(_spans(line)) >= 2 and bool(_GAP.search(line.strip()))
+
+
+def _lone_label(lines: list[str], j: int) -> bool:
+    """A row whose only filled cell is its label, among aligned rows (or closing them)."""
+    if not 0 < j < len(lines) or len(_spans(lines[j])) != 1 or not _is_cell_line(lines[j]):
+        return False
+    k = j + 1
+    while k < len(lines) and k - j <= MAX_LONE and len(_spans(lines[k])) == 1 and _is_cell_line(lines[k]):
+        k += 1
+    return k >= len(lines) or not lines[k].strip() or _is_aligned_row(lines[k])
+
+
 def _aligned(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
     if not _GAP.search(lines[i].strip()):
         return None
     j = i
-    while j < len(lines) and len(_spans(lines[j])) >= 2 and _GAP.search(lines[j].strip()):
+    while j < len(lines) and (_is_aligned_row(lines[j]) or _lone_label(lines, j)):
         j += 1
     spans = [_spans(line) for line in lines[i:j]]
     data = [s for s in spans if any(is_figure(c) for _, c in s[1:])]
-    if j - i < 2 or len(data) < MIN_DATA_ROWS:
+    if j - i < 2 or (len(data) < MIN_DATA_ROWS and j - i < MIN_BLANK_ROWS):
         return None
     starts = sorted({pos for s in spans for pos, _ in s})
     columns: list[int] = []
