@@ -79,7 +79,8 @@ def _lone_label(lines: list[str], j: int) -> bool:
 
 
 def _aligned(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
-    if not _GAP.search(lines[i].strip()):
+    indented = lines[i].startswith(("  ", "\u3000")) and _lone_label(lines, i)  # a right-hand note above
+    if not _is_aligned_row(lines[i]) and not indented:
         return None
     j = i
     while j < len(lines) and (_is_aligned_row(lines[j]) or _lone_label(lines, j)):
