@@ -92,7 +92,7 @@ def one_cell_per_line(table: Table) -> list[str]:
     rnd = random.Random(len(table.rows))
     out = []
     for row in _cells(table):
-        out += row
+        out += row + [""] * (table.n_cols - len(row))
         if rnd.random() < 0.3:
             out.append("|")
     return out

@@ -159,8 +159,6 @@ def _cell_per_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table,
         if lines[j].strip() != "|":
             cells.append((lines[j].strip(), j))
         j += 1
-    while cells and not cells[-1][0]:
-        cells.pop()
     if sum(is_figure(c) for c, _ in cells) < 2 * MIN_DATA_ROWS:
         return None
     found = _period(cells)
@@ -174,36 +172,71 @@ def _cell_per_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table,
 
 
 def _period(cells: list[tuple[str, int]]) -> tuple[int, int] | None:
-    """(columns, rows) that make each column of the data rows one kind; the fewest columns on a tie."""
-    kinds = ["n" if not c or is_figure(c) else "t" for c, _ in cells]
-    best = None
+    """(columns, rows): the fewest columns for which every column holds one kind, figures or text.
+
+    Empty cells fit either kind. Only the rows from the first with a figure count; rows at the
+    end that break the columns' kinds (the prose after the table) are left out. A two-sided
+    table (项目 | 预算数 | 项目 | 预算数) also fits half as wide: its repeated header decides.
+    """
+    kinds = ["e" if not c else "f" if is_figure(c) else "t" for c, _ in cells]
+    texts = [normalize(c) for c, _ in cells]
     for n in range(2, min(MAX_COLUMNS, len(cells) // 2) + 1):
-        n_rows = _rows_in_pattern(kinds, n)
-        data = [r for r in range(n_rows) if "n" in kinds[r * n + 1 : (r + 1) * n] and kinds[r * n] == "t"]
-        if len(data) < MIN_DATA_ROWS or not any(kinds[r * n + 1] == "n" for r in data):
+        rows = _fit(kinds, n)
+        if rows is None:
             continue
-        agree = _agreement([kinds[r * n : (r + 1) * n] for r in data])
-        if agree >= MIN_AGREEMENT and (best is None or agree > best[0] + 0.02):
-            best = (agree, n, n_rows)
-    return (best[1], best[2]) if best else None
+        wide = _fit(kinds, 2 * n) if 2 * n <= MAX_COLUMNS else None
+        if wide is not None and _two_sided(texts, kinds, n):
+            return 2 * n, wide
+        return n, rows
+    return None
 
 
-def _rows_in_pattern(kinds: list[str], n: int) -> int:
-    """How many whole rows of n cells the table has: after the first data row, up to the first
-    row whose label is a figure or that has no figure at all."""
-    total = len(kinds) // n
-    started = False
-    for r in range(total):
-        row = kinds[r * n : (r + 1) * n]
-        has_figures = "n" in row[1:] and any(c == "n" for c in row[1:])
-        if started and (row[0] == "n" and "t" in row[1:]):
-            return r
-        started = started or (row[0] == "t" and has_figures)
-    return total
+def _fit(kinds: list[str], n: int) -> int | None:
+    """The number of rows of n cells that make a table of one kind per column, or None."""
+    rows = [kinds[r * n : (r + 1) * n] for r in range(len(kinds) // n)]
+    first = next((r for r, row in enumerate(rows) if "f" in row[1:]), None)
+    if first is None:
+        return None
+    data = rows[first:]
+    columns = [_column_kind([row[j] for row in data]) for j in range(n)]
+    if "f" not in columns or None in columns:
+        return None
+    end = len(data)
+    while end and _misfit(data[end - 1], columns):
+        end -= 1
+    fits = sum(all(k in ("e", columns[j]) for j, k in enumerate(row)) for row in data[:end])
+    unlabelled = sum("t" not in row and "f" in row for row in data[:end])  # figures need a label
+    if end - fits + unlabelled > (1 - MIN_AGREEMENT) * end or fits < MIN_DATA_ROWS:
+        return None
+    return first + end
 
 
-def _agreement(rows: list[list[str]]) -> float:
-    """The share of cells of the kind most common in their column."""
-    n = len(rows[0])
-    agree = sum(max(sum(r[j] == k for r in rows) for k in "nt") for j in range(n))
-    return agree / (n * len(rows))
+def _two_sided(texts: list[str], kinds: list[str], n: int) -> bool:
+    """Header rows of 2n cells whose halves name the same columns (项目 | 预算数 twice)."""
+    for r in range(len(texts) // (2 * n)):
+        row = texts[r * 2 * n : (r + 1) * 2 * n]
+        if "f" in kinds[r * 2 * n : (r + 1) * 2 * n]:
+            return False
+        if any(row[:n]) and [squash_spaces(c) for c in row[:n]] == [squash_spaces(c) for c in row[n:]]:
+            return True
+    return False
+
+
+def squash_spaces(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def _misfit(row: list[str], columns: list[str]) -> bool:
+    """A row most of whose filled cells are not of their column's kind (prose after the table)."""
+    filled = [(k, columns[j]) for j, k in enumerate(row) if k != "e"]
+    return not filled or sum(k != c for k, c in filled) * 2 > len(filled)
+
+
+def _column_kind(kinds: list[str]) -> str | None:
+    """'f' or 't' when (nearly) every filled cell of a column is of that kind; 'e' if none is filled."""
+    figures, texts = kinds.count("f"), kinds.count("t")
+    if not figures and not texts:
+        return "e"
+    if min(figures, texts) > (1 - MIN_AGREEMENT) * (figures + texts):
+        return None
+    return "f" if figures >= texts else "t"

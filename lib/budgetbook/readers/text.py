@@ -40,6 +40,7 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
 MAX_CONTINUATION = 80
 MAX_WRAP = 60  # hard-wrapped copies break lines every few dozen characters
+MIN_WRAP = 16
 MIN_WRAPPED = 8  # lines of the same length before a text counts as hard-wrapped
 
 
@@ -137,8 +138,7 @@ def _is_prose_line(line: str) -> bool:
 
 def wrap_width(lines: list[str]) -> int:
     """The length a hard-wrapped text breaks its lines at, or 0 if it is not hard-wrapped."""
-    lengths = [len(line.strip()) for line in lines if _is_prose_line(line)]
-    long = [n for n in lengths if n >= 10]
+    long = [len(line.strip()) for line in lines if _is_prose_line(line) and len(line.strip()) >= MIN_WRAP]
     if len(long) < MIN_WRAPPED:
         return 0
     width, count = Counter(long).most_common(1)[0]
