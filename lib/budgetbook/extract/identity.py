@@ -37,9 +37,9 @@ class Identity:
 
 
 def identify(doc: Document) -> Identity:
-    """The identity of a document from its text."""
+    """The identity of a document from its text (page chrome of a saved web page left out)."""
     vocab = load("identity")
-    paragraphs = [p.text for p in doc.paragraphs]
+    paragraphs = [p.text for p in doc.paragraphs if not is_chrome(p.text)]
     cover = paragraphs[:COVER_PARAGRAPHS]
     title = find_title(cover, vocab)
     kind = title.kind if title else _kind_from_body(doc, vocab)
@@ -55,6 +55,16 @@ def identify(doc: Document) -> Identity:
         doc_kind=kind,
         evidence=title.text if title else evidence,
     )
+
+
+@cache
+def _chrome_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in load("identity")["chrome"]["patterns"]))
+
+
+def is_chrome(text: str) -> bool:
+    """A web page's chrome: breadcrumbs, 索引号/发布机构/来源 lines, viewer banners (never identity)."""
+    return bool(_chrome_pattern().search(normalize(text)))
 
 
 # --- titles ------------------------------------------------------------------------------
@@ -86,7 +96,7 @@ def find_title(cover: list[str], vocab: dict) -> Title | None:
             if len(text) > MAX_TITLE or any(p.startswith("目录") for p in parts):
                 break
             m = _title_pattern().match(text)
-            if m and heading_rank(parts[0]) is None:
+            if m and heading_rank(parts[0]) is None and not re.search("[，。；]", text) and "：" not in text[m.end() :]:
                 year = m.group("y1") or m.group("y2")
                 dept = clean_name(m.group("dept"), vocab)
                 return Title(
@@ -104,11 +114,12 @@ def _kind_of(word: str, vocab: dict) -> str:
 
 def _kind_from_body(doc: Document, vocab: dict) -> str:
     """Without a title: a disclosure has headings about 收支, 三公…; its kind word is the most used."""
-    headings = [p.text for p in doc.paragraphs if heading_rank(p.text) is not None]
+    texts = [p.text for p in doc.paragraphs if not is_chrome(p.text)]
+    headings = [t for t in texts if heading_rank(t) is not None]
     if not any(w in h for h in headings for w in _DISCLOSURE_HEADINGS):
         return "other"
-    text = "".join(p.text for p in doc.paragraphs)
-    counts = {k["kind"]: sum(text.count(w) for w in k["words"][:2]) for k in vocab["kinds"]}
+    text = "".join(texts) + "".join(t.title for t in doc.tables)
+    counts = {k["kind"]: sum(text.count(w) for w in k.get("body", k["words"][:2])) for k in vocab["kinds"]}
     kind, count = max(counts.items(), key=lambda kv: kv[1])
     return kind if count else "other"
 
@@ -133,6 +144,8 @@ def _main_year(paragraphs: list[str]) -> int | None:
 def clean_name(name: str, vocab: dict) -> str:
     """A unit's name without years, field labels and trailing 单位/部门/本级."""
     s = re.sub(r"20\d{2}年度?", "", normalize(name)).strip(" ：:，,")
+    for qualifier in vocab["name_qualifiers"]:
+        s = re.sub(qualifier, "", s)
     changed = True
     while changed:
         changed = False
@@ -173,12 +186,41 @@ def _department(doc: Document, cover: list[str], title: Title | None, vocab: dic
     if voted:
         return voted[0][0], "caption"
     for block in doc.blocks:
-        if isinstance(block, Paragraph):
+        if isinstance(block, Paragraph) and not is_chrome(block.text):
             for pattern in vocab["names"]["prose"]:
                 m = re.search(pattern, block.text)
                 if m and is_org_name(clean_name(m.group("dept"), vocab), vocab):
-                    return clean_name(m.group("dept"), vocab), block.text
+                    return _fullest(clean_name(m.group("dept"), vocab), doc), block.text
+    titles = [line for t in doc.tables for line in {t.title, *t.caption}]
+    named = Counter(n for line in titles if (n := name_in_title(line, vocab))).most_common(1)
+    if named:
+        return named[0][0], "caption"
     return "", ""
+
+
+def name_in_title(title: str, vocab: dict) -> str:
+    """The unit a table's title opens with (怀来县人民政府办公室单位固定资产占用情况表), or ''."""
+    s = re.sub(r"^(?:附件|附表|表)?[\d\-－一二三四五六七八九十.．、：:]*", "", normalize(title).replace(" ", ""))
+    s = re.sub(r"^20\d{2}年度?", "", s)
+    words = vocab["table_titles"]
+    trailers = "|".join(map(re.escape, vocab["name_trailers"]))
+    m = re.match(rf"^(?P<dept>.{{4,40}}?)(?:20\d{{2}}年度?)?(?:{trailers})?(?:{'|'.join(words['opening'])})", s)
+    if not m:
+        return ""
+    name = clean_name(m.group("dept"), vocab)
+    return name if is_org_name(name, vocab) and not name.startswith(tuple(words["not_names"])) else ""
+
+
+def _fullest(name: str, doc: Document) -> str:
+    """The longest name the document prints that ends with `name` (市信访局 → 长沙市信访局)."""
+    text = "".join(p.text for p in doc.paragraphs[:200] if not is_chrome(p.text))
+    found = {m.group(0) for m in re.finditer(rf"[\u4e00-\u9fff]{{1,12}}{re.escape(name)}", text)}
+    longer = [f for f in found if _starts_like_place(f) and f != name]
+    return max(longer, key=len) if longer and not _starts_like_place(name) else name
+
+
+def _starts_like_place(name: str) -> bool:
+    return bool(re.match(r"^(?:中共)?[\u4e00-\u9fff]{1,8}?(?:省|市|县|区|州|盟|旗)", name))
 
 
 def _label_cells(doc: Document) -> list[str]:
