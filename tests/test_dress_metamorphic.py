@@ -99,12 +99,17 @@ def one_cell_per_line(table: Table) -> list[str]:
 
 
 def one_line(table: Table) -> list[str]:
-    """The whole table on one line: its labels (header and first column) first, then the values."""
-    rows = _cells(table)
-    split = _first_data_row(rows)
-    labels = [c for row in rows[:split] for c in row if c] + [row[0] for row in rows[split:]]
-    values = [c or "-" for row in rows[split:] for c in row[1:]]
-    return [" ".join(labels + values)]
+    """The whole table on one line: its header, then its row labels, then the values row by row.
+
+    Only a table such a copy can hold (one header row, every row labelled, no blank in a label)
+    takes this shape; others stay `| a | b |` rows.
+    """
+    rows = [r + [""] * (table.n_cols - len(r)) for r in _cells(table)]
+    cells = [c for r in rows for c in r]
+    if _first_data_row(rows) != 1 or any(not r[0] for r in rows) or any(" " in c or "|" in c for c in cells):
+        return pipe_rows(table)
+    values = [c or "-" for row in rows[1:] for c in row[1:]]
+    return [" ".join(rows[0] + [r[0] for r in rows[1:]] + values)]
 
 
 def aligned(table: Table) -> list[str]:

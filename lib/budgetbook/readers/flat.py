@@ -15,6 +15,7 @@ Each returns the rebuilt table and the index of the first line after it, or None
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -108,37 +109,29 @@ def _aligned(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] 
 
 
 def _one_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
+    """`项目 预算数 工资福利支出 商品和服务支出 100 20`: one header row, then the row labels, then the values.
+
+    With T labels and V values, k value columns and L rows satisfy k + L = T - 1 and k * L = V;
+    of the two solutions the one with more rows than columns is taken.
+    """
     tokens = lines[i].split()
     values = 0
     while values < len(tokens) and is_figure(tokens[-1 - values]):
         values += 1
     labels = tokens[: len(tokens) - values]
-    if values < 4 or len(labels) < 3 or any(is_figure(t) for t in labels) or _SENTENCE.search(lines[i]):
+    if values < 2 or len(labels) < 3 or any(is_figure(t) for t in labels) or _SENTENCE.search(lines[i]):
         return None
-    best = None
-    for k in range(1, min(values, MAX_COLUMNS) + 1):
-        n_rows = values // k
-        header = len(labels) - n_rows
-        if values % k or header < 1:
-            continue
-        fit = (abs(header - (k + 1)), -k)  # one header row of k+1 cells fits best
-        if best is None or fit < best[0]:
-            best = (fit, k, n_rows, header)
-    if best is None:
+    total = len(labels) - 1
+    root = math.isqrt(max(0, total * total - 4 * values))
+    if root * root != total * total - 4 * values or (total + root) % 2:
         return None
-    _, k, n_rows, header = best
-    head = labels[:header]
-    rows = [head[: k + 1] + [""] * max(0, k + 1 - len(head))] if header <= k + 1 else _header_rows(head, k + 1)
-    cells = tokens[len(labels) :]
-    for r in range(n_rows):
-        rows.append([labels[header + r], *[("" if c in _DASH else c) for c in cells[r * k : (r + 1) * k]]])
+    n_rows, k = (total + root) // 2, (total - root) // 2
+    if k < 1 or len(labels[: k + 1]) != k + 1:
+        return None
+    cells = [("" if c in _DASH else c) for c in tokens[len(labels) :]]
+    rows = [labels[: k + 1]]
+    rows += [[labels[k + 1 + r], *cells[r * k : (r + 1) * k]] for r in range(n_rows)]
     return _table(rows, [numbers[i]] * len(rows)), i + 1
-
-
-def _header_rows(head: list[str], width: int) -> list[list[str]]:
-    """Header cells beyond one row: the last `width` form the lowest header row, the rest a row above."""
-    upper, lower = head[:-width], head[-width:]
-    return [upper[:width] + [""] * (width - len(upper[:width])), lower]
 
 
 # --- one cell per line -------------------------------------------------------------------------
