@@ -199,7 +199,7 @@ def _fit(kinds: list[str], n: int) -> int | None:
         end -= 1
     fits = sum(all(k in ("e", columns[j]) for j, k in enumerate(row)) for row in data[:end])
     unlabelled = sum("t" not in row and "f" in row for row in data[:end])  # figures need a label
-    if end - fits + unlabelled > (1 - MIN_AGREEMENT) * end or fits < MIN_DATA_ROWS:
+    if end - fits + unlabelled > max(1, (1 - MIN_AGREEMENT) * end) or fits < MIN_DATA_ROWS:
         return None
     return first + end
 
@@ -230,6 +230,6 @@ def _column_kind(kinds: list[str]) -> str | None:
     figures, texts = kinds.count("f"), kinds.count("t")
     if not figures and not texts:
         return "e"
-    if min(figures, texts) > (1 - MIN_AGREEMENT) * (figures + texts):
+    if min(figures, texts) > max(1, (1 - MIN_AGREEMENT) * (figures + texts)):  # a 合计 among codes
         return None
     return "f" if figures >= texts else "t"
