@@ -82,7 +82,9 @@ def rows_without_leading_bar(table: Table) -> list[str]:
     """`合 计 | X | X |`: no leading bar, short labels letter-spaced as copied from a PDF."""
     out = []
     for row in _cells(table):
-        first = " ".join(row[0]) if 0 < len(row[0]) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in row[0]) else row[0]
+        first = (
+            " ".join(row[0]) if 0 < len(row[0]) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in row[0]) else row[0]
+        )
         out.append(" | ".join([first, *row[1:]]) + " |")
     return out
 

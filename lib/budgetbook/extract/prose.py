@@ -42,6 +42,8 @@ _ANY_YEAR = re.compile(r"(\d{4})年")
 _COMPARISON = re.compile(r"(?:比|较|与|同比|对比)(?:上年|上一年|去年|\d{4}年)")
 _SHARE = re.compile(r"占|比重|比例")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
+_ALTERNATIVE = re.compile(r"[（(](?:增加|增长|上升|提高|减少|下降|降低)[)）]")
+_BARE_YEAR = re.compile(r"^[，、；]?(?:其中)?(?:\d{4}年度?)(?:年初)?(?:预算数|决算数|预算|决算|执行数)?(?:为|是)?$")
 _SUBITEM = re.compile(r"[（(](?:类|款|项)[）)]")
 _TOTALS = {"revenue.total", "expenditure.total"}
 _SCOPED = ("revenue.", "expenditure.", "project")  # "三公", 机关运行经费… are defined on fiscal funds anyway
@@ -225,6 +227,7 @@ def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tup
 def change_word(label: str) -> tuple[int, int] | None:
     """(sign, position) of the last change word in `label`: +1 up, -1 down, 0 flat."""
     words = load("measures")["change"]
+    label = _ALTERNATIVE.sub(lambda m: "#" * len(m.group(0)), label)  # 下降（增长）5%: the sign chosen
     found = [(label.rfind(w), sign) for sign, key in ((1, "up"), (-1, "down"), (0, "flat")) for w in words[key]]
     pos, sign = max(found)
     return (sign, pos) if pos >= 0 else None
@@ -338,6 +341,10 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
     if fig.kind == "money":
         ctx.last = fig
         ctx.first = ctx.first or fig
+    if after.startswith(tuple(load("measures")["instructions"]["after"])):
+        return  # 预算执行率未达到90%的需说明原因: a blank form's instruction
+    if _restated(fig, label, evidence, ctx):
+        return
     if fig.kind == "percent" and _share(fig, label, evidence, topic, ctx):
         return
     basis = basis_of(label, ctx.doc_kind)
@@ -393,6 +400,8 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         name = project_name(label)
         if len(name) > len(found[0].phrase) and name.endswith(found[0].phrase):
             found = None  # 临时人员经费 in a list of projects is a project, not 人员经费
+        elif "expenditure.project" in found[0].measures and "项目" not in found[0].phrase:
+            found = None  # 专项业务经费 in a list of projects is one of them, not their total
     if found is not None:
         term = found[0]
         item = term.phrase if term.item else ""
@@ -414,6 +423,35 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         name = project_name(label)
         if name:
             _emit(ctx, "project", fig.value, fig.unit, evidence, item=name, year=year, basis=basis)
+
+
+def _restated(fig: Figure, label: str, evidence: str, ctx: Context) -> bool:
+    """Figures that restate the measure just named: its percentage in brackets (减少20万元（6.25%）),
+    its value on another basis (完成全年预算1250万元) or another year (2023年预算数为450万元)."""
+    last = ctx.facts[-1] if ctx.facts else None
+    if fig.kind == "percent" and label.strip() in ("（", "(") and last and last.measure.endswith(".change"):
+        value = -abs(fig.value) if last.value < 0 else fig.value
+        _emit(ctx, f"{last.measure}_pct", value, "%", evidence, year=last.year, basis=last.basis)
+        return True
+    if fig.kind != "money" or ctx.previous is None or change_word(label):
+        return False
+    if label.endswith(tuple(load("measures")["against"]["endings"])):
+        for measure in ctx.previous.measures:
+            _emit(ctx, measure, fig.value, fig.unit, evidence, year=year_of(label, "", ctx), basis=basis_of(label, ""))
+        return True
+    if _BARE_YEAR.match(label):
+        for measure in ctx.previous.measures:
+            _emit(
+                ctx,
+                measure,
+                fig.value,
+                fig.unit,
+                evidence,
+                year=year_of(label, "", ctx),
+                basis=basis_of(label, ctx.doc_kind),
+            )
+        return True
+    return False
 
 
 def _share(fig: Figure, label: str, evidence: str, topic: str, ctx: Context) -> bool:
@@ -492,14 +530,14 @@ def _zeros(plain: str, evidence: str, context_text: str, ctx: Context) -> None:
             continue
         if _ZERO.search(clause):
             tail = clause[_ZERO.search(clause).end() :]
-            found = match_term(tail, "money", topic)
+            found = match_term(tail, "money", topic) or match_term(tail, "count", topic)
             if found and found[0].zero and tail.startswith(found[0].phrase[:2]):
                 for measure in found[0].measures:
                     _emit(
                         ctx,
                         measure,
                         0.0,
-                        "万元",
+                        "万元" if found[0].unit == "money" else count_unit(measure),
                         evidence,
                         year=year_of("", plain, ctx),
                         basis=basis_of(clause, ctx.doc_kind),
