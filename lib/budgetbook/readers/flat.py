@@ -181,6 +181,22 @@ def _period(cells: list[tuple[str, int]]) -> tuple[int, int] | None:
         if wide is not None and _two_sided(texts, kinds, n):
             return 2 * n, wide
         return n, rows
+    return _one_data_row(kinds)
+
+
+def _one_data_row(kinds: list[str]) -> tuple[int, int] | None:
+    """A header over a single row of figures (a 三公 table): the width whose last row alone has
+    figures. The row ends at its last figure or at empty cells after it; lines after are prose."""
+    if "f" not in kinds:
+        return None
+    last = len(kinds) - kinds[::-1].index("f")
+    for n in range(3, min(MAX_COLUMNS, last // 2) + 1):
+        for size in range(last, min(len(kinds), last + n - 1) + 1):
+            if size % n or any(k != "e" for k in kinds[last:size]):
+                continue
+            rows = [kinds[r * n : (r + 1) * n] for r in range(size // n)]
+            if "t" not in rows[-1] and all("f" not in row for row in rows[:-1]):
+                return n, len(rows)
     return None
 
 
