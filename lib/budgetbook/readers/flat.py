@@ -20,8 +20,9 @@ import re
 import unicodedata
 
 from budgetbook.document import Location, Table
+from budgetbook.extract.vocab import load
 from budgetbook.outline import heading_rank
-from budgetbook.readers.captions import is_title, unit_of
+from budgetbook.readers.captions import is_issuer, is_title, unit_of
 from budgetbook.text import normalize
 
 _GAP = re.compile(r"(?: {2,}|\t|\u3000+)")
@@ -29,7 +30,7 @@ _NUMBER = re.compile(r"^[（(]?[-−－]?\d[\d,，]*(?:\.\d+)?[)）]?%?$")
 _DASH = {"-", "—", "——", "--", "－", "/", "…", "*"}
 _SENTENCE = re.compile(r"[。；]$|[，,；].*[，,；]")
 MAX_CELL_LINE = 40  # a line of a one-cell-per-line table
-MAX_COLUMNS = 16
+MAX_COLUMNS = 30
 MIN_DATA_ROWS = 2
 MIN_AGREEMENT = 0.9
 MIN_BLANK_ROWS = 3  # aligned lines enough to be a table even without a figure (a table of blanks)
@@ -139,7 +140,8 @@ def _one_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int]
 
 def _is_cell_line(line: str) -> bool:
     s = normalize(line)
-    return len(s) <= MAX_CELL_LINE and not _SENTENCE.search(s) and not is_title(s) and not unit_of(s)
+    unit_line = bool(unit_of(s)) and (s.startswith(("单位", "金额单位", "计量单位", "（单位", "(单位")) or is_issuer(s))
+    return len(s) <= MAX_CELL_LINE and not _SENTENCE.search(s) and not is_title(s) and not unit_line
 
 
 def _cell_per_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
@@ -155,13 +157,28 @@ def _cell_per_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table,
     if sum(is_figure(c) for c, _ in cells) < 2 * MIN_DATA_ROWS:
         return None
     found = _period(cells)
+    blanks = 0
+    while found is None and blanks < MAX_COLUMNS and i - blanks > 0 and not lines[i - blanks - 1].strip():
+        blanks += 1  # the table may open with empty cells, taken for blank lines above it
+        found = _period([("", i)] * blanks + cells)
     if found is None:
-        return None
+        return _form(cells, numbers, j)
+    cells = [("", i)] * blanks + cells
     n, n_rows = found
     rows = [[c for c, _ in cells[r * n : (r + 1) * n]] for r in range(n_rows)]
     locs = [numbers[cells[r * n][1]] for r in range(n_rows)]
     end = cells[n_rows * n][1] if n_rows * n < len(cells) else j
     return _table(rows, locs), end
+
+
+def _form(cells: list[tuple[str, int]], numbers: list[int], end: int) -> tuple[Table, int] | None:
+    """A one-project form (绩效目标表) flattened field by field: one row of its cells in reading order,
+    so that each field's value stays right of its label."""
+    keys = set(load("tables")["forms"]["name"])
+    filled = [(c, k) for c, k in cells if c]
+    if not any(normalize(c).replace(" ", "") in keys for c, _ in filled):
+        return None
+    return _table([[c for c, _ in filled]], [numbers[filled[0][1]]]), end
 
 
 def _period(cells: list[tuple[str, int]]) -> tuple[int, int] | None:

@@ -213,6 +213,8 @@ def with_caption(table: Table, blocks: list[Block]) -> Table:
         if heading_rank(blocks[-1].text) is not None:
             caption.insert(0, blocks[-1].raw)
             break
+        if is_title(blocks[-1].raw) and any(is_title(c) for c in caption):
+            break  # a table has one title: the one above belongs to the text (a list of tables)
         caption.insert(0, blocks.pop().raw)
         if len(caption) >= 4:
             break
