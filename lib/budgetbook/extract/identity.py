@@ -96,7 +96,9 @@ def find_title(cover: list[str], vocab: dict) -> Title | None:
             if len(text) > MAX_TITLE or any(p.startswith("目录") for p in parts):
                 break
             m = _title_pattern().match(text)
-            if m and heading_rank(parts[0]) is None and not re.search("[，。；]", text) and "：" not in text[m.end() :]:
+            # a sentence is a title only if it opens with its year ("2024年无政府性基金预算支出。")
+            sentence = bool(re.search("[，。；]", text)) or "：" in text[m.end() :] if m else False
+            if m and heading_rank(parts[0]) is None and not (sentence and not m.group("y1")):
                 year = m.group("y1") or m.group("y2")
                 dept = clean_name(m.group("dept"), vocab)
                 return Title(
