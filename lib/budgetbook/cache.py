@@ -36,12 +36,23 @@ CACHE_DIR = "cache"
 DOCUMENT_FILE = "document.json.gz"
 
 
+# Parts of the package that do not change what a document gives (reports, command line, scheduling).
+NOT_EXTRACTION = frozenset({"report", "workbook.py", "cli.py", "engine.py", "paths.py"})
+
+
 @cache
 def extractor_version() -> str:
-    """A hash of every source and vocabulary file of the package: changes whenever extraction may."""
+    """A hash of the package's reading and extraction code and vocabularies: changes whenever extraction may."""
+    return code_version(NOT_EXTRACTION)
+
+
+@cache
+def code_version(exclude: frozenset[str] = frozenset()) -> str:
+    """A hash of the package's source and vocabulary files, but those under the names in `exclude`."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
+        skipped = exclude.intersection(path.relative_to(PACKAGE).parts)
+        if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts and not skipped:
             digest.update(path.relative_to(PACKAGE).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -49,7 +49,8 @@ class RunResult:
     problems: list[Problem] = field(default_factory=list)
     frames: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     read: list[str] = field(default_factory=list)  # doc_ids read in this run (the others came from the cache)
-    duplicates: int = 0
+    from_cache: int = 0  # documents taken from the cache
+    duplicates: int = 0  # files with the content of another, read once
 
     @property
     def failed(self) -> list[Problem]:
@@ -222,6 +223,7 @@ def extract(
         problems=list(problems_of(read_frame(folder, "problems"))),
         frames=FrameSet(folder),
         read=read,
+        from_cache=len(unique) - len(todo),
         duplicates=sum(p.original is not None for p in planned),
     )
 
