@@ -63,7 +63,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     )
     print(summary(frames["checks"], frames["completeness"]))
     for p in result.problems:
-        print(f"{p.severity}: {p.message}", file=sys.stderr)
+        if p.stage != "duplicate":  # listed in the duplicates frame, counted on the line above
+            print(f"{p.severity}: {p.message}", file=sys.stderr)
     if result.failed:
         print(
             f"{len(result.failed)} of {len(result.failed) + len(result.documents)} files could not be read",
