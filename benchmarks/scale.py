@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SHARED = Path(os.environ.get("BUDGETBOOK_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "corpus"
 DEFAULTS = [SHARED / "wide", SHARED / "pdf"]
 BUDGETBOOK = Path(sys.executable).with_name("budgetbook")
 
@@ -109,6 +109,8 @@ def main() -> None:
     raw, out, jobs = args.work / "raw", args.work / "clean", ["--jobs", str(args.jobs)]
     shutil.rmtree(args.work, ignore_errors=True)
     n = gather(args.folders, raw)
+    if not n:
+        sys.exit(f"no files in {', '.join(map(str, args.folders))} (set BUDGETBOOK_SHARED to the shared folder)")
     print(f"{n} files from {', '.join(map(str, args.folders))}; --jobs {args.jobs}", flush=True)
 
     full = measure([str(raw), "--out", str(out), *jobs])

@@ -63,17 +63,20 @@ def seed_files(raw: Path) -> list[Path]:
 
 
 def test_a_rerun_with_nothing_changed_reads_no_document(raw: Path, tmp_path: Path, reads: list[str]) -> None:
+    (raw / "empty.txt").write_bytes(b"")  # unreadable: its problem is kept like a result
     out = tmp_path / "clean"
     first = extract(raw, out, progress=False)
-    assert len(reads) == 5 and len(first.read) == 5 and first.from_cache == 0
+    assert len(reads) == 6 and len(first.read) == 6 and first.from_cache == 0
+    assert len(first.documents) == 5 and [p.source_file for p in first.failed] == ["empty.txt"]
     before = frames_of(out)
     reads.clear()
     again = extract(raw, out, progress=False)
-    assert reads == [] and again.read == [] and again.from_cache == 5
+    assert reads == [] and again.read == [] and again.from_cache == 6
     assert_same_frames(before, frames_of(out))
     assert [d.doc_id for d in again.documents] == [d.doc_id for d in first.documents]
+    assert [p.source_file for p in again.failed] == ["empty.txt"]
     # --force ignores the cache
-    assert len(extract(raw, out, progress=False, force=True).read) == 5
+    assert len(extract(raw, out, progress=False, force=True).read) == 6
 
 
 def test_one_changed_file_is_read_again_alone(raw: Path, tmp_path: Path, reads: list[str]) -> None:
@@ -221,3 +224,20 @@ def test_a_killed_worker_fails_its_item_only(scheduler: str | None) -> None:
     results = dict(engine.run_all(kill_on_victim, items, jobs=2, scheduler=scheduler))
     assert {k: v for k, v in results.items() if k != "victim"} == {"a": "A", "b": "B", "c": "C"}
     assert isinstance(results["victim"], Exception)
+
+
+def test_run_keeps_the_reports_of_departments_whose_inputs_did_not_change(raw: Path, tmp_path: Path) -> None:
+    from budgetbook.workbook import REPORT, run
+
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    clean, reports = tmp_path / "clean", tmp_path / "reports"
+    first = run(raw, clean, reports, notebooks, jobs=2, progress=False)
+    assert first.failures == [] and first.skipped == [] and len(first.executed) == 6
+    changed = next(p for p in seed_files(raw) if "株洲" in p.parent.name)
+    changed.write_text(changed.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    kept = {n: (reports / n / REPORT).stat().st_mtime_ns for n in ("怀化市政务服务中心", "怀来县人民政府办公室")}
+    second = run(raw, clean, reports, notebooks, jobs=2, progress=False)
+    assert second.failures == [] and "株洲市人民政府办公室" not in second.skipped
+    assert sorted(second.skipped) == ["怀化市人民政府办公室", "怀化市政务服务中心", "怀来县人民政府办公室"]
+    assert [p.name for p in second.executed].count(REPORT) == 1
+    assert all((reports / n / REPORT).stat().st_mtime_ns == t for n, t in kept.items())

@@ -94,6 +94,10 @@ class Cache:
     def has(self, key: str) -> bool:
         return (self.path(key) / "problems.parquet").exists()
 
+    def has_document(self, key: str) -> bool:
+        """Whether the file was read (an entry without a document holds only its problem)."""
+        return (self.path(key) / DOCUMENT_FILE).exists()
+
     def put(self, key: str, entry: Entry) -> None:
         """Write the entry whole: into a temporary folder, then renamed into place."""
         self.dir.mkdir(parents=True, exist_ok=True)

@@ -217,9 +217,10 @@ def extract(
             bar.update()
     folder = assemble(planned, cache, failed, out)
     cache.prune({p.key for p in unique if p.key is not None and p.source.doc_id not in failed})
+    read_ok = [p for p in unique if p.key and p.source.doc_id not in failed and cache.has_document(p.key)]
     return RunResult(
-        documents=CachedDocuments(cache, [p for p in unique if p.source.doc_id not in failed and p.key]),
-        extractions=CachedExtractions(cache, [p for p in unique if p.source.doc_id not in failed and p.key]),
+        documents=CachedDocuments(cache, read_ok),
+        extractions=CachedExtractions(cache, read_ok),
         problems=list(problems_of(read_frame(folder, "problems"))),
         frames=FrameSet(folder),
         read=read,
