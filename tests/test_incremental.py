@@ -229,15 +229,17 @@ def test_a_killed_worker_fails_its_item_only(scheduler: str | None) -> None:
 def test_run_keeps_the_reports_of_departments_whose_inputs_did_not_change(raw: Path, tmp_path: Path) -> None:
     from budgetbook.workbook import REPORT, run
 
+    for folder in raw.iterdir():  # two departments are enough
+        if not folder.name.startswith(("株洲", "怀来")):
+            shutil.rmtree(folder)
     notebooks = Path(__file__).resolve().parents[1] / "notebooks"
     clean, reports = tmp_path / "clean", tmp_path / "reports"
     first = run(raw, clean, reports, notebooks, jobs=2, progress=False)
-    assert first.failures == [] and first.skipped == [] and len(first.executed) == 6
+    assert first.failures == [] and first.skipped == [] and len(first.executed) == 4
     changed = next(p for p in seed_files(raw) if "株洲" in p.parent.name)
     changed.write_text(changed.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
-    kept = {n: (reports / n / REPORT).stat().st_mtime_ns for n in ("怀化市政务服务中心", "怀来县人民政府办公室")}
+    kept = (reports / "怀来县人民政府办公室" / REPORT).stat().st_mtime_ns
     second = run(raw, clean, reports, notebooks, jobs=2, progress=False)
-    assert second.failures == [] and "株洲市人民政府办公室" not in second.skipped
-    assert sorted(second.skipped) == ["怀化市人民政府办公室", "怀化市政务服务中心", "怀来县人民政府办公室"]
-    assert [p.name for p in second.executed].count(REPORT) == 1
-    assert all((reports / n / REPORT).stat().st_mtime_ns == t for n, t in kept.items())
+    assert second.failures == [] and second.skipped == ["怀来县人民政府办公室"]
+    assert [p.parent.name for p in second.executed if p.name == REPORT] == ["株洲市人民政府办公室"]
+    assert (reports / "怀来县人民政府办公室" / REPORT).stat().st_mtime_ns == kept

@@ -3,8 +3,9 @@
 `run_all(func, items, ...)` yields `(item, result)` in completion order, where `result` is
 `func(item)` or the exception that stopped it. A worker process that dies (killed, out of
 memory, a crash in a C library) is the failure of the document it was working on, never of
-the run: the local pool is restarted and the other documents go on; Dask reschedules on its
-own and reports the document as `KilledWorker` when it kills workers again.
+the run: the local pool is restarted and the other documents go on. In both engines the
+documents that were running beside a dying worker are tried again one at a time at the end,
+so that only the one that kills its worker again fails (Dask: `KilledWorker`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def _dask(func: Callable[[T], Any], items: list[T], jobs: int, scheduler: str) -
     """Send every item to a Dask cluster: `scheduler` is its address, or `local` for a LocalCluster."""
     import dask
     from distributed import Client, LocalCluster, as_completed
+    from distributed.scheduler import KilledWorker
 
     cluster = None
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
@@ -104,17 +106,28 @@ def _dask(func: Callable[[T], Any], items: list[T], jobs: int, scheduler: str) -
         try:
             with Client(cluster if cluster is not None else scheduler) as client:
                 futures = {client.submit(func, item, pure=False): i for i, item in enumerate(items)}
+                suspects = []
                 for future in as_completed(futures):
                     item = items[futures[future]]
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # KilledWorker, or the error the function raised
-                        result = exc
-                    future.release()
-                    yield item, result
+                    result = _dask_result(future)
+                    if isinstance(result, KilledWorker):  # maybe only beside the culprit: try again, alone
+                        suspects.append(item)
+                    else:
+                        yield item, result
+                for item in suspects:
+                    yield item, _dask_result(client.submit(func, item, pure=False))
         finally:
             if cluster is not None:
                 cluster.close()
+
+
+def _dask_result(future) -> Any:
+    try:
+        return future.result()
+    except Exception as exc:  # KilledWorker, or the error the function raised
+        return exc
+    finally:
+        future.release()
 
 
 def default_jobs() -> int:
