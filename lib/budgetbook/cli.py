@@ -11,7 +11,7 @@ from budgetbook import paths
 from budgetbook.checks import Tolerance
 from budgetbook.frames import audit_frames
 from budgetbook.pipeline import extract
-from budgetbook.storage import read_frame, write_frames
+from budgetbook.storage import count_rows, read_frame, write_frames
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -24,6 +24,12 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", type=Path, help="folder for the frames (default: data/clean)")
     ex.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="parallel readers")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    ex.add_argument("--force", action="store_true", help="read every document again, ignoring the cache")
+    ex.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="send the reading to a Dask cluster at ADDRESS (`local`: a LocalCluster of --jobs workers)",
+    )
     rn = sub.add_parser("run", help="extract, then a report per department, then the comparison (papermill)")
     rn.add_argument("raw", nargs="?", type=Path, help="folder of documents (default: data/raw)")
     rn.add_argument("--clean", type=Path, help="folder for the frames (default: data/clean)")
@@ -44,16 +50,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         print(f"budgetbook: no such folder: {raw}", file=sys.stderr)
         return EXIT_USAGE
-    result = extract(raw, out, jobs=max(1, args.jobs), progress=not args.quiet)
+    result = extract(
+        raw, out, jobs=max(1, args.jobs), progress=not args.quiet, force=args.force, scheduler=args.scheduler
+    )
     frames = result.frames
     pages = int(frames["documents"]["pages"].fillna(0).sum())
     print(
-        f"read {len(result.documents)} documents ({pages} PDF pages, {len(frames['tables'])} tables, "
-        f"{len(frames['table_cells'])} cells) into {out}"
+        f"read {len(result.documents)} documents ({pages} PDF pages, {count_rows(out, 'tables')} tables, "
+        f"{count_rows(out, 'table_cells')} cells) into {out}; {len(result.read)} read now, "
+        f"{result.from_cache} from the cache"
+        + (f"; {result.duplicates} duplicate files read once" if result.duplicates else "")
     )
     print(summary(frames["checks"], frames["completeness"]))
     for p in result.problems:
-        print(f"{p.severity}: {p.message}", file=sys.stderr)
+        if p.stage != "duplicate":  # listed in the duplicates frame, counted on the line above
+            print(f"{p.severity}: {p.message}", file=sys.stderr)
     if result.failed:
         print(
             f"{len(result.failed)} of {len(result.failed) + len(result.documents)} files could not be read",
@@ -108,7 +119,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         jobs=max(1, args.jobs),
         progress=not args.quiet,
     )
-    print(f"executed {len(outcome.executed)} notebooks into {reports}")
+    kept = f"; {len(outcome.skipped)} department reports unchanged, kept" if outcome.skipped else ""
+    print(f"executed {len(outcome.executed)} notebooks into {reports}{kept}")
     for failure in outcome.failures:
         print(f"failed: {failure.step}: {failure.error}\n  see {failure.notebook}", file=sys.stderr)
     return EXIT_PROBLEMS if outcome.failures else EXIT_OK

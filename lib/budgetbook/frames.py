@@ -110,6 +110,13 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "where": "string",
         "score": "float64",
     },
+    "duplicates": {
+        "doc_id": "string",
+        "source_file": "string",
+        "sha256": "string",
+        "duplicate_of": "string",
+        "duplicate_of_file": "string",
+    },
     "problems": {
         "doc_id": "string",
         "source_file": "string",

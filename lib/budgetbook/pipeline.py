@@ -1,22 +1,30 @@
-"""The extraction run: find documents, read them (in parallel), write the tidy frames."""
+"""The extraction run: find documents, read the new or changed ones (in parallel), write the frames.
+
+Every document's own frames (its audit included) are cached by content (see `cache`), so a
+rerun reads only new or changed files; the frames of the run are then assembled document by
+document from the cache into a new generation (see `storage`), so memory does not grow with
+the number of documents. Identical files are read once and listed in `duplicates`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
+from budgetbook import engine
+from budgetbook.cache import Cache, Entry, encode, file_key, problems_of, relabel
+from budgetbook.checks import Tolerance, cross_document_checks, with_groups
 from budgetbook.document import Document
 from budgetbook.extract.run import Extraction, extract_document
-from budgetbook.frames import Problem, build_frames
+from budgetbook.frames import SCHEMAS, Problem, build_frames, typed
 from budgetbook.readers import ReadError, read_document
-from budgetbook.storage import write_frames
+from budgetbook.storage import Generation, read_frame
 
 _SKIP_PREFIXES = (".", "~$", "__")
 # Files kept beside a collection that are not documents: manifests, notes, checksums.
@@ -34,10 +42,15 @@ class Source:
 
 @dataclass
 class RunResult:
-    documents: list[Document] = field(default_factory=list)
-    extractions: dict[str, Extraction] = field(default_factory=dict)
+    """What a run gave; `documents`, `extractions` and `frames` load from disk when used."""
+
+    documents: Sequence[Document] = field(default_factory=list)
+    extractions: Mapping[str, Extraction] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    frames: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    read: list[str] = field(default_factory=list)  # doc_ids read in this run (the others came from the cache)
+    from_cache: int = 0  # documents taken from the cache
+    duplicates: int = 0  # files with the content of another, read once
 
     @property
     def failed(self) -> list[Problem]:
@@ -86,52 +99,271 @@ def read_one(source: Source) -> tuple[Document | None, Extraction | None, list[P
     return doc, extraction, problems
 
 
+# Frames each document gives on its own (its audit included); `duplicates` and the
+# cross-document checks are assembled for the whole run.
+DOCUMENT_FRAMES = (
+    "documents",
+    "paragraphs",
+    "tables",
+    "table_cells",
+    "facts",
+    "indicators",
+    "problems",
+    "checks",
+    "completeness",
+)
+
+
+def document_frames(doc: Document | None, extraction: Extraction | None, problems: list[Problem]) -> dict:
+    """The frames of one document: its rows of every frame and its own audit (checks, completeness)."""
+    if doc is None:
+        frames = {name: typed(name, []) for name in DOCUMENT_FRAMES}
+        frames["problems"] = typed("problems", (p.__dict__ for p in problems))
+        return frames
+    extractions = {doc.doc_id: extraction} if extraction is not None else {}
+    return build_frames([doc], extractions, problems)
+
+
+def read_entry(source: Source) -> Entry:
+    """The unit of work sent to a worker: read one file (`read_one`) and make its frames."""
+    doc, extraction, problems = read_one(source)
+    frames = document_frames(doc, extraction, problems)
+    return Entry(frames, encode(doc, extraction) if doc is not None else None, (doc.pages or 0) if doc else 0)
+
+
+def failed_entry(source: Source, exc: BaseException) -> Entry:
+    """The entry of a document whose worker died or raised: one problem row naming it."""
+    reason = str(exc).strip() or type(exc).__name__
+    message = f"{source.source_file}: reader crashed: {type(exc).__name__}: {reason}"
+    problem = Problem(source.doc_id, source.source_file, "read", "error", message)
+    return Entry(document_frames(None, None, [problem]), None)
+
+
 def read_all(sources: list[Source], jobs: int = 1, progress: bool = True) -> Iterator[tuple[Source, tuple]]:
-    """Yield (source, read_one result) for every source, in completion order."""
+    """Yield (source, read_one result) for every source, in completion order (no cache, nothing written)."""
     bar = tqdm(total=len(sources), desc="reading", unit="doc", file=sys.stderr, disable=not progress)
     with bar:
-        if jobs <= 1:
-            for source in sources:
-                yield source, read_one(source)
-                bar.update()
-            return
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(read_one, s): s for s in sources}
-            for future in as_completed(futures):
-                source = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # the worker process itself died
-                    result = (
-                        None,
-                        None,
-                        [
-                            Problem(
-                                source.doc_id,
-                                source.source_file,
-                                "read",
-                                "error",
-                                f"{source.source_file}: reader crashed: {exc}",
-                            )
-                        ],
-                    )
-                yield source, result
-                bar.update()
+        for source, result in engine.run_all(read_one, sources, jobs):
+            if isinstance(result, BaseException):
+                result = None, None, list(problems_of(failed_entry(source, result).frames["problems"]))
+            yield source, result
+            bar.update()
 
 
-def extract(raw: Path, out: Path, jobs: int = 1, progress: bool = True) -> RunResult:
-    """Read every document under `raw` and write the frames to `out`."""
-    sources = discover(raw)
-    order = {s.doc_id: i for i, s in enumerate(sources)}
-    result = RunResult()
-    for _, (doc, extraction, problems) in read_all(sources, jobs, progress):
-        if doc is not None:
-            result.documents.append(doc)
-        if doc is not None and extraction is not None:
-            result.extractions[doc.doc_id] = extraction
-        result.problems.extend(problems)
-    result.documents.sort(key=lambda d: order[d.doc_id])
-    result.problems.sort(key=lambda p: order[p.doc_id])
-    result.frames = build_frames(result.documents, result.extractions, result.problems)
-    write_frames(result.frames, out)
-    return result
+@dataclass(frozen=True)
+class Planned:
+    """A source in the run: its cache key, and the source it duplicates (if it does)."""
+
+    source: Source
+    key: str | None  # None: the file could not even be hashed (read_one will say why)
+    original: Source | None = None
+
+
+def plan(sources: list[Source]) -> list[Planned]:
+    """Every source with its cache key; a file with the content of an earlier one is its duplicate."""
+    first: dict[str, Source] = {}
+    planned = []
+    for source in sources:
+        try:
+            key = file_key(source.path)
+        except OSError:
+            planned.append(Planned(source, None))
+            continue
+        sha = key[:64]
+        planned.append(Planned(source, key, first.get(sha)))
+        first.setdefault(sha, source)
+    return planned
+
+
+def extract(
+    raw: Path,
+    out: Path,
+    jobs: int = 1,
+    progress: bool = True,
+    force: bool = False,
+    scheduler: str | None = None,
+) -> RunResult:
+    """Read every new or changed document under `raw` and write a new generation of frames to `out`.
+
+    `force` reads every document again; `scheduler` sends the reading to a Dask cluster
+    (an address, or `local` for a LocalCluster of `jobs` workers) instead of the process pool.
+    """
+    planned = plan(discover(raw))
+    cache = Cache(out)
+    unique = [p for p in planned if p.original is None]
+    todo = [p for p in unique if force or p.key is None or not cache.has(p.key)]
+    failed: dict[str, Entry] = {}
+    read: list[str] = []
+    by_source = {p.source: p for p in todo}
+    bar = tqdm(
+        total=len(unique),
+        initial=len(unique) - len(todo),
+        desc="reading",
+        unit="doc",
+        file=sys.stderr,
+        disable=not progress,
+    )
+    pages = 0
+    with bar:
+        for source, result in engine.run_all(read_entry, [p.source for p in todo], jobs, scheduler):
+            key = by_source[source].key
+            if isinstance(result, BaseException) or key is None:
+                failed[source.doc_id] = result if isinstance(result, Entry) else failed_entry(source, result)
+            else:
+                cache.put(key, result)  # kept even if the run stops before the end
+                pages += result.pages
+            read.append(source.doc_id)
+            bar.set_postfix(pages=pages, refresh=False)
+            bar.update()
+    folder = assemble(planned, cache, failed, out)
+    cache.prune({p.key for p in unique if p.key is not None and p.source.doc_id not in failed})
+    read_ok = [p for p in unique if p.key and p.source.doc_id not in failed and cache.has_document(p.key)]
+    return RunResult(
+        documents=CachedDocuments(cache, read_ok),
+        extractions=CachedExtractions(cache, read_ok),
+        problems=list(problems_of(read_frame(folder, "problems"))),
+        frames=FrameSet(folder),
+        read=read,
+        from_cache=len(unique) - len(todo),
+        duplicates=sum(p.original is not None for p in planned),
+    )
+
+
+def entry_frames(cache: Cache, item: Planned, failed: dict[str, Entry]) -> dict[str, pd.DataFrame]:
+    """The frames of one document, from this run's failures or from the cache (renamed if need be)."""
+    if item.source.doc_id in failed:
+        return failed[item.source.doc_id].frames
+    frames = {name: cache.frame(item.key, name) for name in DOCUMENT_FRAMES}
+    named = frames["documents"] if not frames["documents"].empty else frames["problems"]
+    if named.empty:
+        return frames
+    doc_id, source_file = named.doc_id.iloc[0], named.source_file.iloc[0]
+    if (doc_id, source_file) == (item.source.doc_id, item.source.source_file):
+        return frames
+    frames = {n: relabel(f, item.source.doc_id, item.source.source_file, source_file) for n, f in frames.items()}
+    if doc_id != item.source.doc_id:  # the audit names the document in its evidence: redo it
+        frames.update(audit_frames_of(frames))
+    return frames
+
+
+def assemble(planned: list[Planned], cache: Cache, failed: dict[str, Entry], out: Path) -> Path:
+    """Write the run's frames as a new generation, one document at a time; returns its folder."""
+    documents, facts, copies = [], [], []
+    with Generation(out) as gen:
+        writers = {name: gen.writer(name, typed(name, [])) for name in DOCUMENT_FRAMES}
+        for item in planned:
+            if item.original is not None:
+                copies.append(item)
+                writers["problems"].append(typed("problems", [duplicate_problem(item)]))
+                continue
+            frames = entry_frames(cache, item, failed)
+            for name, frame in frames.items():
+                writers[name].append(frame)
+            documents.append(frames["documents"])
+            facts.append(frames["facts"])
+        writers["checks"].append(cross_document_frame(documents, facts))
+        gen.write("duplicates", duplicates_frame(copies))
+        return gen.commit()
+
+
+def audit_frames_of(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from budgetbook.frames import audit_frames
+
+    return audit_frames(frames) if not frames["documents"].empty else {}
+
+
+def cross_document_frame(documents: list[pd.DataFrame], facts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The checks across a department's documents (the only part of the audit that needs them all)."""
+    docs = pd.concat(documents, ignore_index=True) if documents else typed("documents", [])
+    found = pd.concat(facts, ignore_index=True) if facts else typed("facts", [])
+    if docs.empty or found.empty:
+        return typed("checks", [])
+    departments = dict(zip(docs.doc_id, docs.department, strict=True))
+    findings = cross_document_checks(with_groups(found), docs, Tolerance.default())
+    return typed("checks", ({**f.record(), "department": departments.get(f.doc_id, "")} for f in findings))
+
+
+def duplicate_problem(item: Planned) -> dict:
+    original = item.original
+    return {
+        "doc_id": item.source.doc_id,
+        "source_file": item.source.source_file,
+        "stage": "duplicate",
+        "severity": "warning",
+        "message": f"{item.source.source_file}: the same file as {original.source_file} (identical content); "
+        f"read once, as {original.doc_id}",
+    }
+
+
+def duplicates_frame(copies: list[Planned]) -> pd.DataFrame:
+    return typed(
+        "duplicates",
+        (
+            {
+                "doc_id": c.source.doc_id,
+                "source_file": c.source.source_file,
+                "sha256": c.key[:64],
+                "duplicate_of": c.original.doc_id,
+                "duplicate_of_file": c.original.source_file,
+            }
+            for c in copies
+        ),
+    )
+
+
+class CachedDocuments(Sequence):
+    """The documents of a run, each read back from the cache when asked for."""
+
+    def __init__(self, cache: Cache, items: list[Planned]) -> None:
+        self.cache, self.items = cache, items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self.load(self.items[i])[0]
+
+    def load(self, item: Planned) -> tuple[Document, Extraction | None]:
+        doc, extraction = self.cache.document(item.key)
+        doc.doc_id, doc.source_file = item.source.doc_id, item.source.source_file
+        return doc, extraction
+
+
+class CachedExtractions(Mapping):
+    """doc_id → Extraction of a run, read back from the cache when asked for."""
+
+    def __init__(self, cache: Cache, items: list[Planned]) -> None:
+        self.docs = CachedDocuments(cache, items)
+        self.items = {p.source.doc_id: p for p in items}
+
+    def __getitem__(self, doc_id: str) -> Extraction:
+        extraction = self.docs.load(self.items[doc_id])[1]
+        if extraction is None:
+            raise KeyError(doc_id)
+        return extraction
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class FrameSet(Mapping):
+    """The frames of one generation, each loaded when asked for."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in SCHEMAS or not (self.folder / f"{name}.parquet").exists():
+            raise KeyError(name)
+        return read_frame(self.folder, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return (n for n in SCHEMAS if (self.folder / f"{n}.parquet").exists())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -8,6 +8,7 @@ that fails is reported with the path of its executed copy; the others still run.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import time
@@ -15,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import papermill
 from nbconvert import HTMLExporter
 from tqdm import tqdm
@@ -39,6 +41,7 @@ class Outcome:
     executed: list[Path] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # per step
+    skipped: list[str] = field(default_factory=list)  # departments whose report inputs did not change
 
 
 def execute(source: Path, output: Path, parameters: dict, cwd: Path) -> Path:
@@ -85,8 +88,12 @@ def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, p
             bar,
         ):
             return outcome
-        names = data.departments(data.load_frames(clean))
-        bar.total = 2 + len(names)
+        frames = data.load_frames(clean)
+        names = data.departments(frames)
+        prints = {name: inputs_fingerprint(frames, name, notebooks / REPORT) for name in names}
+        del frames
+        outcome.skipped = [n for n in names if _unchanged(department_dir(reports, n, names) / REPORT, prints[n])]
+        bar.total = 2 + len(names) - len(outcome.skipped)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {
                 pool.submit(
@@ -100,11 +107,40 @@ def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, p
                     bar,
                 ): name
                 for name in names
+                if name not in outcome.skipped
             }
             for future in as_completed(futures):
-                future.result()
+                if future.result():
+                    name = futures[future]
+                    _record(department_dir(reports, name, names) / REPORT, prints[name])
         _step(outcome, "03", notebooks / COMPARE, reports / COMPARE, common, notebooks, bar)
     return outcome
+
+
+INPUTS = ".inputs"  # beside a department's report: the fingerprint of what it was made from
+
+
+def inputs_fingerprint(frames: dict, department: str, notebook: Path) -> str:
+    """A hash of everything a department's report shows: its rows of every frame, the notebook, the code."""
+    from budgetbook.cache import code_version
+
+    ids = set(frames["documents"].loc[lambda d: d.department == department, "doc_id"])
+    digest = hashlib.sha256(f"{code_version()}\0{department}\0".encode() + notebook.read_bytes())
+    for name, frame in sorted(frames.items()):
+        rows = frame.loc[frame.doc_id.isin(ids)] if "doc_id" in frame else frame
+        digest.update(f"\0{name}\0{len(rows)}\0".encode())
+        digest.update(pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _unchanged(output: Path, fingerprint: str) -> bool:
+    stored = output.parent / INPUTS
+    complete = output.exists() and output.with_suffix(".html").exists()
+    return complete and stored.exists() and stored.read_text(encoding="utf-8") == fingerprint
+
+
+def _record(output: Path, fingerprint: str) -> None:
+    atomic_write(output.parent / INPUTS, lambda tmp: tmp.write_text(fingerprint, encoding="utf-8"))
 
 
 def _step(outcome: Outcome, step: str, source: Path, output: Path, parameters: dict, cwd: Path, bar) -> bool:

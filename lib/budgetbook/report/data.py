@@ -9,7 +9,7 @@ import pandas as pd
 
 from budgetbook.extract.facts import REVENUE_PARTS
 from budgetbook.extract.vocab import load
-from budgetbook.storage import read_frame
+from budgetbook.storage import read_frames
 
 FRAMES = ("documents", "facts", "indicators", "checks", "completeness", "tables", "paragraphs", "problems")
 KEY_MEASURES = [
@@ -43,7 +43,7 @@ BASIS_NAMES = {"budget": "预算", "adjusted": "调整预算", "actual": "决算
 
 def load_frames(clean: Path | str) -> dict[str, pd.DataFrame]:
     """The frames `budgetbook extract` wrote to `clean`."""
-    return {name: read_frame(Path(clean), name) for name in FRAMES if (Path(clean) / f"{name}.parquet").exists()}
+    return read_frames(Path(clean), FRAMES)  # all from the same generation
 
 
 def measure_name(measure: str) -> str:
