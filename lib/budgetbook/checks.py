@@ -117,7 +117,8 @@ def with_groups(
     out = out.assign(entity=out.entity.fillna("").astype(str))
     context = _contexts(out, paragraphs)
     doubtful = [
-        (src == "prose" and (_comparison_base(str(ev), v) or _coded_item(str(ev), str(it)) or _in_item(str(ev), m)))
+        (src == "prose" and (_comparison_base(str(ev), v) or _coded_item(str(ev), str(it)) or _in_item(str(ev), m)
+                             or _spending_read_as_source(str(ev), v, m)))
         or (src == "table" and _odd_table_fact(str(ev), m))
         for src, ev, v, it, m in zip(out.source, out.evidence, out.value, out.item, out.measure, strict=True)
     ]
@@ -127,16 +128,27 @@ def with_groups(
     return out.assign(context=context, doubtful=doubtful)
 
 
+def _spending_read_as_source(evidence: str, value: float, measure: str) -> bool:
+    """一般公共服务（类）支出6701.98万元 is spending, whatever source its words resemble."""
+    if not measure.startswith("revenue.") or measure.endswith(("total", "change", "change_pct")):
+        return False
+    text = normalize(evidence)
+    return any("支出" in text[max(0, p - 12) : p] for p in _positions(text, value))
+
+
 def _in_item(evidence: str, measure: str) -> bool:
-    """人员经费18万元 inside “农林水支出”科目83万元，主要用于…: the figure is the item's, not the department's."""
-    return measure != "expenditure.function" and "科目" in evidence and measure.startswith("expenditure")
+    """人员经费18万元 inside “农林水支出”科目83万元，主要用于…: the figure is the item's, not the department's;
+    购置车辆2辆 is a purchase, not the vehicles held (words of data/checks.toml [identity.not])."""
+    if measure != "expenditure.function" and "科目" in evidence and measure.startswith("expenditure"):
+        return True
+    return any(w in evidence for w in load("checks")["identity"]["not"].get(measure, ()))
 
 
 def _odd_table_fact(evidence: str, measure: str) -> bool:
     """A source or total read from a project list's columns is the list's, not the department's."""
     title = evidence.split("｜")[0]
     kind = table_kind(title)
-    return kind is not None and kind.name in ("projects", "self_evaluation") and not measure.startswith("project")
+    return kind is not None and kind.name == "projects" and not measure.startswith(("project", "expenditure.project"))
 
 
 def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
@@ -184,13 +196,17 @@ def _contexts(facts: pd.DataFrame, paragraphs: pd.DataFrame | None) -> list[str]
     words = _scope_words()
     sections = _leads(paragraphs)
     out = []
-    for d, src, scope, ev, loc in zip(
-        facts.doc_id, facts.source, facts.scope, facts.evidence, facts.location, strict=True
+    sources = set(load("checks")["sum"][0]["parts"])
+    for d, src, scope, ev, loc, m, v in zip(
+        facts.doc_id, facts.source, facts.scope, facts.evidence, facts.location, facts.measure, facts.value,
+        strict=True,
     ):
-        if scope or src != "prose":
-            out.append(scope)
+        if scope or src != "prose" or not m.startswith(("revenue.", "expenditure.", "project")) or m in sources:
+            out.append(scope)  # "三公", 机关运行经费 are of fiscal funds by definition; sources are parts
             continue
-        around = f"{ev} {sections.get((d, str(loc)), '')}"
+        text = normalize(str(ev))
+        at = _positions(text, v)
+        around = f"{text[: at[0]] if at else text} {sections.get((d, str(loc)), '')}"
         out.append(next((w for w in words if w in around), ""))
     return out
 
@@ -367,8 +383,9 @@ def _share_bases(facts: pd.DataFrame, g: pd.DataFrame, share: pd.Series) -> list
 def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     changes = facts.loc[facts.measure.str.endswith(".change")]
     by_group = dict(list(facts.loc[facts.doc_id.isin(changes.doc_id)].groupby(["doc_id", "group"], sort=False)))
+    decimal_docs = _decimal_docs(facts)
     for measure in load("checks")["changes"]["measures"]:
-        change_measure = {"revenue.total": "revenue", "expenditure.total": "expenditure"}.get(measure, measure)
+        change_measure = load("checks")["changes"]["stems"].get(measure, measure)
         for _, change in changes.loc[changes.measure == f"{change_measure}.change"].iterrows():
             g = by_group[(change.doc_id, change.group)]
             base = g.loc[(g.measure == measure) & (g.year == change.year) & (g.basis == change.basis)]
@@ -380,9 +397,23 @@ def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
             rate = g.loc[g.measure == f"{change_measure}.change_pct"]
             earlier = g.loc[(g.measure == measure) & (g.year == change.year - 1)]
             if not rate.empty:
-                yield from _rate_check(change, base, rate.iloc[0], tol)
+                exact = change.doc_id in decimal_docs
+                yield from _rate_check(_exact(change, exact), _exact(base, exact), rate.iloc[0], tol)
             if not earlier.empty:
                 yield _earlier_check(change, base, earlier.iloc[0], tol)
+
+
+def _exact(f: pd.Series, exact: bool) -> pd.Series:
+    """A whole 万元 amount in a document that prints 万元 to the 分 elsewhere is a whole amount (119万元 is
+    119.00万元: the "三公" budget is set in whole 万元), not 118.5 to 119.5."""
+    if exact and f.unit == "万元" and f.precision >= 0.5 and float(f.value).is_integer():
+        return f.copy().set_axis(f.index).pipe(lambda x: x.where(x.index != "precision", 0.005))
+    return f
+
+
+def _decimal_docs(facts: pd.DataFrame) -> set[str]:
+    money = facts.loc[(facts.unit == "万元") & (facts.source == "prose")]
+    return set(money.loc[money.precision < 0.5, "doc_id"])
 
 
 def _belongs_to_subitem(change: pd.Series, base: pd.Series) -> bool:
@@ -439,7 +470,14 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     checked on its cells), not a value that a figure of another scope of the document explains.
     """
     keys = ["doc_id", "measure", "item", "year", "basis", "scope", "entity"]
-    sure = facts.loc[~facts.doubtful & (facts.context == facts.scope) & ~facts.measure.str.endswith(".share")]
+    loose = set(load("checks")["identity"]["loose"])
+    sure = facts.loc[
+        ~facts.doubtful
+        & (facts.context == facts.scope)
+        & ~facts.measure.str.endswith(".share")
+        & ~facts.measure.isin(loose)
+        & ~((facts.source == "prose") & facts.measure.isin(_sources()))
+    ]
     grouped = sure.groupby(keys, dropna=False, sort=False)
     several = (grouped.value.transform("nunique") > 1) & (grouped.evidence.transform("nunique") > 1)
     others = _other_scopes(facts)
@@ -448,9 +486,23 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
             continue
         g = _one_per_table(g)
         g = g.loc[[not _explained(r, others) for _, r in g.iterrows()]] if g.value.nunique() > 1 else g
+        g = _without_unit_slips(g)
         if g.value.nunique() < 2 or g.evidence.nunique() < 2:
             continue  # one sentence giving two values (46.64万元，压减后安排36万元) is a restatement
         yield _twice(doc_id, measure, g, tol)
+
+
+def _without_unit_slips(g: pd.DataFrame) -> pd.DataFrame:
+    """Drop values that are another value of the group read in the wrong unit (元 taken as 万元)."""
+    values = list(g.value)
+    slip = [any(v and abs(v - 10000 * w) <= 0.5 * abs(w) * 1e-3 + 1e-6 for w in values if w) for v in values]
+    return g.loc[[not x for x in slip]]
+
+
+def _sources() -> set[str]:
+    """Revenue sources: in prose their own name carries a scope word (一般公共预算拨款收入), and the
+    sentences state them for the department, for 财政拨款 or per fund alike: compared in tables only."""
+    return set(load("checks")["sum"][0]["parts"])
 
 
 def _one_per_table(g: pd.DataFrame) -> pd.DataFrame:
@@ -528,7 +580,7 @@ def cross_document_checks(facts: pd.DataFrame, documents: pd.DataFrame, tol: Tol
 
 def _implied_earlier(pool: pd.DataFrame, docs: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     for measure in load("checks")["changes"]["measures"]:
-        change_measure = {"revenue.total": "revenue", "expenditure.total": "expenditure"}.get(measure, measure)
+        change_measure = load("checks")["changes"]["stems"].get(measure, measure)
         for _, change in pool.loc[(pool.measure == f"{change_measure}.change") & (pool.basis == "budget")].iterrows():
             base = pool.loc[
                 (pool.doc_id == change.doc_id)
@@ -681,6 +733,7 @@ def blank_total_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Fi
 def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) -> list[Finding]:
     """Every finding for the documents in `frames`."""
     from budgetbook.checks_tables import table_checks
+    from budgetbook.checks_text import text_checks
 
     tol = tol or Tolerance.default()
     cells = frames.get("table_cells")
@@ -694,6 +747,8 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
         *cross_document_checks(facts, frames["documents"], tol),
         *score_checks(frames["indicators"], facts),
     ]
+    if "paragraphs" in frames:
+        findings.extend(text_checks({**frames, "facts": facts}))
     if "table_cells" in frames and "tables" in frames:
         findings.extend(blank_total_checks(frames["tables"], frames["table_cells"]))
         findings.extend(table_checks(frames["tables"], frames["table_cells"]))

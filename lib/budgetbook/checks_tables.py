@@ -99,7 +99,8 @@ def _is_data_row(row: list[str]) -> bool:
     if any(x in ("**", "栏次", "行次") for x in cells):
         return False
     numbers = [x for x in cells if x.isdigit()]
-    return not (len(numbers) >= 3 and numbers == [str(i) for i in range(int(numbers[0]), int(numbers[0]) + len(numbers))])
+    start = int(numbers[0]) if numbers else 0
+    return not (len(numbers) >= 3 and numbers == [str(i) for i in range(start, start + len(numbers))])
 
 
 def _is_amount(text: str) -> bool:
