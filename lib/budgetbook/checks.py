@@ -148,7 +148,11 @@ def _odd_table_fact(evidence: str, measure: str) -> bool:
     """A source or total read from a project list's columns is the list's, not the department's."""
     title = evidence.split("｜")[0]
     kind = table_kind(title)
-    return kind is not None and kind.name == "projects" and not measure.startswith(("project", "expenditure.project"))
+    if kind is None:
+        return False
+    projects = measure.startswith(("project", "expenditure.project"))
+    # a self-evaluation form's project rows mix budget, adjusted and actual columns of several lists
+    return (kind.name == "projects" and not projects) or (kind.name == "self_evaluation" and projects)
 
 
 def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
@@ -711,6 +715,10 @@ def blank_total_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Fi
                 label = squash(row.iloc[c])
                 if label not in totals or row.iloc[c + 1].strip() or figures.iloc[:, c + 1].sum() < 2:
                     continue
+                rest = [x.strip() for x in row.iloc[c + 1 :]]
+                upto = next((i for i, x in enumerate(rest) if x and parse_number(x) is None), len(rest))
+                if any(rest[:upto]):
+                    continue  # 合计 printed in the code column, its amount further right: not blank
                 title = titles.get((doc_id, table_id), "")
                 page = t.loc[t.row == r, "page"].iloc[0]
                 location = (

@@ -58,6 +58,26 @@ def comparison_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
             yield Finding(d, "wording", "error", False, b, a, message, m.group(0), f"{d} {loc}")
 
 
+def direction_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
+    """A万元，比…B万元增加/减少: 增加 needs A above B, 减少 below."""
+    w = _words()
+    ups, downs = w["up"], w["down"]
+    words = "|".join(map(re.escape, [*ups, *downs]))
+    pattern = re.compile(rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)([^。；0-9]{{0,20}}?){_FIG}[^。；0-9]{{0,4}}?({words})")
+    for d, loc, text in zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True):
+        for m in pattern.finditer(normalize(text)):
+            a_v, a_u, middle, b_v, b_u, word = m.groups()
+            if (a_u == "%") != (b_u == "%") or any(x in middle for x in [*ups, *downs]):
+                continue  # 比上年减少26.92万元: the second figure is the change, not the earlier level
+            a, b = _amount(a_v, a_u), _amount(b_v, b_u)
+            if (word in ups and a < b) or (word in downs and a > b):
+                message = (
+                    f"增减用语与数字不符：第{_page(loc)}页正文「{m.group(0)}」称{word}，"
+                    f"而本期为{fmt(float(a_v))}{a_u}，比较的数为{fmt(float(b_v))}{b_u}"
+                )
+                yield Finding(d, "wording", "error", False, b, a, message, m.group(0), f"{d} {loc}")
+
+
 def _page(loc: object) -> str:
     m = re.search(r"p(\d+)", str(loc))
     return m.group(1) if m else "?"
@@ -118,6 +138,7 @@ def text_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     paragraphs = frames.get("paragraphs", pd.DataFrame(columns=["doc_id", "location", "text"]))
     tables = frames.get("tables", pd.DataFrame(columns=["doc_id", "location", "title"]))
     yield from comparison_checks(paragraphs)
+    yield from direction_checks(paragraphs)
     yield from placeholder_checks(paragraphs, tables)
     if "fiscal_year" in frames["documents"].columns:
         yield from year_checks(frames["documents"], tables)
