@@ -237,7 +237,7 @@ def test_seed_findings_of_the_acceptance(seeds_run) -> None:
         assert len(rows) >= 1, f"{doc} {check} {text}"
         return rows.iloc[0]
 
-    assert one("004_5c1b81d72b238a6b", "stated_twice", "revenue.total").severity == "error"  # 1537.92 vs 2001.89
+    assert one("004_5c1b81d72b238a6b", "stated_twice", "收入合计").severity == "error"  # 1537.92 vs 2001.89
     assert one("004_5c1b81d72b238a6b", "stated_twice", "211.99").severity in ("error", "warning")  # vs 216.75
     assert "216.75" in one("004_5c1b81d72b238a6b", "stated_twice", "211.99").message
     assert one("003_08825dcfe6cddb18", "sum:人员经费的经济分类构成", "1,394.37").severity == "error"

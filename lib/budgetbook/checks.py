@@ -184,12 +184,17 @@ def _leads(paragraphs: pd.DataFrame | None) -> dict[tuple[str, str], str]:
             lead, doc, before = "", d, ""
         if not _ITEM.match(text):
             lead = ""
-        short = before if len(before) < 80 else ""
+        short = before if len(before) < 80 and text.lstrip().startswith(_continuations()) else ""
         out[(d, str(loc))] = f"{sec} {lead} {short}"
         if text.rstrip().endswith(("：", ":")):
             lead = text
         before = text
     return out
+
+
+def _continuations() -> tuple[str, ...]:
+    """Openings of a paragraph that continues the one before it (支出包括：… after 财政拨款收支总预算X万元。)."""
+    return tuple(load("checks")["identity"]["continuations"])
 
 
 _ITEM = re.compile(r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳])")

@@ -63,7 +63,9 @@ def direction_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
     w = _words()
     ups, downs = w["up"], w["down"]
     words = "|".join(map(re.escape, [*ups, *downs]))
-    pattern = re.compile(rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)([^。；0-9]{{0,20}}?){_FIG}[^。；0-9]{{0,4}}?({words})")
+    pattern = re.compile(
+        rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)([^。；0-9]{{0,20}}?){_FIG}[^。；0-9]{{0,4}}?({words})"
+    )
     for d, loc, text in zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True):
         for m in pattern.finditer(normalize(text)):
             a_v, a_u, middle, b_v, b_u, word = m.groups()
