@@ -75,9 +75,8 @@ _fmt = fmt
 
 
 def _describe(f: pd.Series) -> str:
-    item = f["item"]
-    name = f.measure + (f"[{item}]" if item else "")
-    return f"{name}={_fmt(f.value)}{f.unit}"
+    """A figure in words: its measure's Chinese name, item, value and where it stands."""
+    return f"{_name(f)}{_fmt(f.value)}{f.unit}（{_where(f)}）"
 
 
 def _evidence(facts: list[pd.Series]) -> tuple[str, str]:
@@ -322,7 +321,7 @@ def _sum_rule(doc_id: str, by_measure: dict, total: pd.Series, rule: dict, tol: 
     severity, passed = _judge(diff, allowed, rule.get("complete", False))
     if severity == "warning":
         severity = "info"  # a sentence listing only the main parts: nothing to report
-    listing = " + ".join(f"{p['item'] or p.measure}{_fmt(p.value)}" for p in parts)
+    listing = " + ".join(f"{p['item'] or _name(p)}{_fmt(p.value)}" for p in parts)
     verdict = "相符" if passed else ("超过" if diff > 0 else "不足")
     message = (
         f"{rule['name']}：{_describe(total)}，各部分合计{_fmt(stated)}（{listing}），"
