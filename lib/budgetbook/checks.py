@@ -116,15 +116,25 @@ def with_groups(
     out = out.assign(entity=out.entity.fillna("").astype(str))
     context = _contexts(out, paragraphs)
     doubtful = [
-        (src == "prose" and (_comparison_base(str(ev), v) or _coded_item(str(ev), str(it)) or _in_item(str(ev), m)
-                             or _spending_read_as_source(str(ev), v, m)))
+        (
+            src == "prose"
+            and (
+                _comparison_base(str(ev), v)
+                or _coded_item(str(ev), str(it))
+                or _in_item(str(ev), m)
+                or _spending_read_as_source(str(ev), v, m)
+            )
+        )
         or (src == "table" and _odd_table_fact(str(ev), m))
         for src, ev, v, it, m in zip(out.source, out.evidence, out.value, out.item, out.measure, strict=True)
     ]
     if numbering_rows is not None:
         keys = out.doc_id + " " + out.location.fillna("").str.extract(r"(t\d+ r\d+)", expand=False).fillna("")
         doubtful = [d or k in numbering_rows for d, k in zip(doubtful, keys, strict=True)]
-    return out.assign(context=context, doubtful=doubtful)
+    return out.assign(
+        context=pd.Series(context, index=out.index, dtype=object),
+        doubtful=pd.Series(doubtful, index=out.index, dtype=bool),
+    )
 
 
 def _spending_read_as_source(evidence: str, value: float, measure: str) -> bool:
@@ -156,13 +166,13 @@ def _odd_table_fact(evidence: str, measure: str) -> bool:
 
 def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
     """'doc t2 r2' of every column-number row (栏次 1 2 3, ** **): its figures are not amounts."""
-    from budgetbook.checks_tables import _is_data_row
+    from budgetbook.checks_tables import is_data_row
 
     out = set()
     digits = cells.loc[cells.text.fillna("").str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*")]
     for (d, t, r), _ in digits.groupby(["doc_id", "table_id", "row"]):
         row = cells.loc[(cells.doc_id == d) & (cells.table_id == t) & (cells.row == r)].text.fillna("").tolist()
-        if not _is_data_row(row) and any(x.strip() for x in row):
+        if not is_data_row(row) and any(x.strip() for x in row):
             out.add(f"{d} t{t} r{r}")
     return out
 
@@ -206,7 +216,13 @@ def _contexts(facts: pd.DataFrame, paragraphs: pd.DataFrame | None) -> list[str]
     out = []
     sources = set(load("checks")["sum"][0]["parts"])
     for d, src, scope, ev, loc, m, v in zip(
-        facts.doc_id, facts.source, facts.scope, facts.evidence, facts.location, facts.measure, facts.value,
+        facts.doc_id,
+        facts.source,
+        facts.scope,
+        facts.evidence,
+        facts.location,
+        facts.measure,
+        facts.value,
         strict=True,
     ):
         if scope or src != "prose" or not m.startswith(("revenue.", "expenditure.", "project")) or m in sources:

@@ -64,10 +64,12 @@ class Grid:
 
 def grids(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Grid]:
     """Every table whose title names a standard table (by `tables.toml` kinds), as a grid."""
-    info = {(d, t): (str(ti or ""), str(u or "")) for d, t, ti, u in zip(
-        tables.doc_id, tables.table_id, tables.title, tables.unit, strict=True)}
+    info = {
+        (d, t): (str(ti or ""), str(u or ""))
+        for d, t, ti, u in zip(tables.doc_id, tables.table_id, tables.title, tables.unit, strict=True)
+    }
     first_rows = cells.loc[cells.row == 0].groupby(["doc_id", "table_id"]).text.agg(list)
-    headless = {k for k, row in first_rows.items() if _is_data_row([str(x or "") for x in row])}
+    headless = {k for k, row in first_rows.items() if is_data_row([str(x or "") for x in row])}
     first_page = cells.groupby(["doc_id", "table_id"]).page.min().to_dict()
     for (doc_id, table_id), t in cells.groupby(["doc_id", "table_id"], sort=False):
         title, unit = info.get((doc_id, table_id), ("", ""))
@@ -80,7 +82,7 @@ def grids(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Grid]:
         for r, c, text, page in zip(t.row, t.col, t.text, t.page, strict=True):
             rows[int(r)][int(c)] = str(text or "").strip()
             pages[int(r)] = page
-        n_header = next((i for i, row in enumerate(rows) if _is_data_row(row)), 0)
+        n_header = next((i for i, row in enumerate(rows) if is_data_row(row)), 0)
         filled = fill_spans(rows[:n_header], width) if n_header else [[""] * width]
         paths = [[squash(h[c]) for h in filled] for c in range(width)]
         # the rest of the table as the next one without header, or on a page between it and the next
@@ -91,7 +93,7 @@ def grids(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Grid]:
         yield Grid(doc_id, int(table_id), title, unit, rows, pages, n_header, paths, continued)
 
 
-def _is_data_row(row: list[str]) -> bool:
+def is_data_row(row: list[str]) -> bool:
     """A row with figures that is not the column-number row (栏次 1 2 3 …, ** **)."""
     cells = [squash(x) for x in row if squash(x)]
     if not any(_is_amount(x) or _CODE.match(x) for x in cells):
@@ -172,7 +174,7 @@ def _label(g: Grid, r: int, b: Block) -> str:
     return squash(g.rows[r][b.label]) if b.label >= 0 else ""
 
 
-def _codes(g: Grid, b: Block) -> dict[int, str]:
+def codes_of(g: Grid, b: Block) -> dict[int, str]:
     """The full classification code of each data row: 类|款|项 columns joined, carried down."""
     out: dict[int, str] = {}
     carried = [""] * len(b.codes)
@@ -197,8 +199,16 @@ def _codes(g: Grid, b: Block) -> dict[int, str]:
     return {r: c for r, c in out.items() if _CODE.match(c)}
 
 
-def _finding(g: Grid, check: str, total: tuple[int, int], parts: list[tuple[int, int]], stated: float,
-             computed: float, what: str, listing: str) -> Finding:
+def _finding(
+    g: Grid,
+    check: str,
+    total: tuple[int, int],
+    parts: list[tuple[int, int]],
+    stated: float,
+    computed: float,
+    what: str,
+    listing: str,
+) -> Finding:
     diff = computed - stated
     unit = g.unit or ""
     r, c = total
@@ -210,8 +220,17 @@ def _finding(g: Grid, check: str, total: tuple[int, int], parts: list[tuple[int,
     evidence = f"{g.title}｜" + "｜".join(cells)
     location = " ‖ ".join(dict.fromkeys([g.where(r, c), *(g.where(pr, pc) for pr, pc in parts)]))
     scale = 1 / 10000 if unit == "元" else 1.0
-    return Finding(g.doc_id, check, "error", False, round(stated * scale, 6), round(computed * scale, 6),
-                   message, evidence, location)
+    return Finding(
+        g.doc_id,
+        check,
+        "error",
+        False,
+        round(stated * scale, 6),
+        round(computed * scale, 6),
+        message,
+        evidence,
+        location,
+    )
 
 
 def _row_name(g: Grid, r: int, c: int | None = None) -> str:
@@ -222,8 +241,15 @@ def _row_name(g: Grid, r: int, c: int | None = None) -> str:
     return next((x for x in g.rows[r] if x.strip() and not _is_amount(x)), f"第{r}行")
 
 
-def _compare(g: Grid, check: str, total: tuple[int, int], parts: list[tuple[int, int]], what: str,
-             listing: str, open_end: bool = False) -> Finding | None:
+def _compare(
+    g: Grid,
+    check: str,
+    total: tuple[int, int],
+    parts: list[tuple[int, int]],
+    what: str,
+    listing: str,
+    open_end: bool = False,
+) -> Finding | None:
     t = _value(g.rows[total[0]][total[1]])
     values = [_value(g.rows[r][c]) for r, c in parts]
     if t is None or any(v is None for v in values) or not parts:
@@ -301,8 +327,9 @@ def row_total_checks(g: Grid) -> Iterator[Finding]:
             for r in range(g.n_header, len(g.rows)):
                 if squash(g.rows[r][total_col]) == "" and all(squash(g.rows[r][c]) == "" for c in parts):
                     continue
-                found = _compare(g, "table:row_total", (r, total_col), [(r, c) for c in parts],
-                                 "表内行合计不符", f"该行{names}各栏")
+                found = _compare(
+                    g, "table:row_total", (r, total_col), [(r, c) for c in parts], "表内行合计不符", f"该行{names}各栏"
+                )
                 if found:
                     yield found
 
@@ -310,7 +337,7 @@ def row_total_checks(g: Grid) -> Iterator[Finding]:
 # --- codes: 类 = Σ款 = Σ项, and the 合计 row against the top level ---------------------------
 
 
-def _children(codes: dict[int, str]) -> dict[int, list[int]]:
+def children_of(codes: dict[int, str]) -> dict[int, list[int]]:
     rows = sorted(codes)
     values = [codes[r] for r in rows]
     out: dict[int, list[int]] = {}
@@ -328,14 +355,23 @@ def _children(codes: dict[int, str]) -> dict[int, list[int]]:
 def hierarchy_checks(g: Grid) -> Iterator[Finding]:
     totals = set(_words()["total_rows"])
     for b in blocks(g):
-        codes = _codes(g, b)
+        codes = codes_of(g, b)
         if len(codes) < 2:
             continue
-        kids = _children(codes)
+        kids = children_of(codes)
         for parent, children in kids.items():
             names = "、".join(codes[r] for r in children[:6]) + ("等" if len(children) > 6 else "")
-            found = _first(_compare(g, "table:code_sum", (parent, c), [(r, c) for r in children],
-                                    "科目层级合计不符", f"其下级科目{names}") for c in b.amounts)
+            found = _first(
+                _compare(
+                    g,
+                    "table:code_sum",
+                    (parent, c),
+                    [(r, c) for r in children],
+                    "科目层级合计不符",
+                    f"其下级科目{names}",
+                )
+                for c in b.amounts
+            )
             if found:
                 yield found
         if not kids and len({len(c) for c in codes.values()}) > 1:
@@ -348,8 +384,10 @@ def hierarchy_checks(g: Grid) -> Iterator[Finding]:
             if len(above) < 1:
                 continue
             open_end = r < min(above)  # a total printed first: its table may go on on the next page
-            found = _first(_compare(g, "table:total_row", (r, c), [(t, c) for t in above], "合计行不符",
-                                    "各类科目", open_end) for c in b.amounts)
+            found = _first(
+                _compare(g, "table:total_row", (r, c), [(t, c) for t in above], "合计行不符", "各类科目", open_end)
+                for c in b.amounts
+            )
             if found:
                 yield found
 
@@ -373,7 +411,7 @@ def labelled_total_checks(g: Grid) -> Iterator[Finding]:
     carry = words["carry_words"]
     grand: list[tuple[str, int, Block]] = []
     for b in blocks(g):
-        if b.codes and _codes(g, b):
+        if b.codes and codes_of(g, b):
             continue  # coded tables are checked by their codes
         start = g.n_header
         year_row: int | None = None
@@ -430,8 +468,14 @@ def _both_sides(g: Grid, grand: list[tuple[str, int, Block]], words: dict) -> It
     if len(income) != 1 or len(spending) != 1:
         return
     (ri, bi), (rs, bs) = income[0], spending[0]
-    found = _compare(g, "table:balance", (ri, bi.amounts[0]), [(rs, bs.amounts[0])], "收支总计不平衡",
-                     f"「{_strip(_label(g, rs, bs))}」")
+    found = _compare(
+        g,
+        "table:balance",
+        (ri, bi.amounts[0]),
+        [(rs, bs.amounts[0])],
+        "收支总计不平衡",
+        f"「{_strip(_label(g, rs, bs))}」",
+    )
     if found:
         yield found
 

@@ -58,24 +58,32 @@ def comparison_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
             yield Finding(d, "wording", "error", False, b, a, message, m.group(0), f"{d} {loc}")
 
 
-def direction_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
-    """A万元，比…B万元增加/减少: 增加 needs A above B, 减少 below."""
+def direction_pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
+    """Every "A万元，比…B万元增加/减少" of `text`: the match, A, B and the word."""
     w = _words()
     ups, downs = w["up"], w["down"]
     words = "|".join(map(re.escape, [*ups, *downs]))
     pattern = re.compile(
         rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)([^。；0-9]{{0,20}}?){_FIG}[^。；0-9]{{0,4}}?({words})"
     )
+    out = []
+    for m in pattern.finditer(normalize(text)):
+        a_v, a_u, middle, b_v, b_u, word = m.groups()
+        if (a_u == "%") != (b_u == "%") or any(x in middle for x in [*ups, *downs]):
+            continue  # 比上年减少26.92万元: the second figure is the change, not the earlier level
+        out.append((m, _amount(a_v, a_u), _amount(b_v, b_u), word))
+    return out
+
+
+def direction_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
+    """A万元，比…B万元增加/减少: 增加 needs A above B, 减少 below."""
+    ups, downs = _words()["up"], _words()["down"]
     for d, loc, text in zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True):
-        for m in pattern.finditer(normalize(text)):
-            a_v, a_u, middle, b_v, b_u, word = m.groups()
-            if (a_u == "%") != (b_u == "%") or any(x in middle for x in [*ups, *downs]):
-                continue  # 比上年减少26.92万元: the second figure is the change, not the earlier level
-            a, b = _amount(a_v, a_u), _amount(b_v, b_u)
+        for m, a, b, word in direction_pairs(text):
             if (word in ups and a < b) or (word in downs and a > b):
                 message = (
                     f"增减用语与数字不符：第{_page(loc)}页正文「{m.group(0)}」称{word}，"
-                    f"而本期为{fmt(float(a_v))}{a_u}，比较的数为{fmt(float(b_v))}{b_u}"
+                    f"而本期为{fmt(a)}万元，比较的数为{fmt(b)}万元"
                 )
                 yield Finding(d, "wording", "error", False, b, a, message, m.group(0), f"{d} {loc}")
 
@@ -110,7 +118,7 @@ def year_checks(documents: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Findi
         year = years.get(d)
         if year is None or pd.isna(year) or kinds.get(d) != "budget":
             continue
-        m = re.match(r"^\D{0,12}?(\d{4})\s*年(?:度)?[^年]*(?:预算|情况)表", normalize(title))
+        m = re.match(r"^(?:表\d+[：:]?)?\D{0,12}?(\d{4})\s*年(?:度)?[^年]*表", normalize(title))
         if not m or int(m.group(1)) == int(year) or not 2000 <= int(m.group(1)) <= 2100:
             continue
         message = f"年度不一致：第{_page(loc)}页表题《{title}》为{m.group(1)}年，而本文件是{int(year)}年预算"
@@ -132,8 +140,17 @@ def plausibility_checks(facts: pd.DataFrame) -> Iterator[Finding]:
                 f"数字不合常理：机关运行经费{fmt(r.value)}万元大于基本支出{fmt(r.value_b)}万元"
                 f"（机关运行经费是基本支出的一部分）"
             )
-            yield Finding(r.doc_id, "implausible", "warning", False, r.value_b, r.value, message,
-                          f"{r.evidence} ‖ {r.evidence_b}", f"{r.doc_id} {r.location} ‖ {r.doc_id} {r.location_b}")
+            yield Finding(
+                r.doc_id,
+                "implausible",
+                "warning",
+                False,
+                r.value_b,
+                r.value,
+                message,
+                f"{r.evidence} ‖ {r.evidence_b}",
+                f"{r.doc_id} {r.location} ‖ {r.doc_id} {r.location_b}",
+            )
 
 
 def text_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
