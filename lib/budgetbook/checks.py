@@ -379,6 +379,24 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         yield Finding(share.doc_id, "share", severity, ok, round(computed, 4), share.value, message, evidence, location)
 
 
+def share_total_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
+    """Shares of one list (one sentence or paragraph, one base) adding up to more than 100%."""
+    shares = facts.loc[facts.measure.str.endswith(".share") & ~facts.doubtful & (facts.source == "prose")]
+    keys = ["doc_id", "group", "measure", "of", "year", "basis"]
+    for (doc_id, *_), g in shares.assign(of=shares.of.fillna("")).groupby(keys, sort=False):
+        g = g.drop_duplicates(["item", "value"])
+        if len(g) < 2 or g["item"].eq("").any():
+            continue
+        total = g.value.sum()
+        allowed = max(tol.percent, g.precision.sum())
+        if total <= 100 + allowed + 1e-9:
+            continue
+        listing = "、".join(f"{r['item']}{_fmt(r.value)}%" for _, r in g.iterrows())
+        message = f"占比合计超过100%：{_where(g.iloc[0])}所列{listing}，合计{_fmt(round(total, 4))}%"
+        evidence, location = _evidence([r for _, r in g.iterrows()])
+        yield Finding(doc_id, "share_total", "error", False, 100.0, round(total, 4), message, evidence, location)
+
+
 def _share_against(share: pd.Series, part: pd.Series, base: tuple, tol: Tolerance) -> tuple[float, bool, list, float]:
     value, precision, base_facts = base
     computed = part.value / value * 100
@@ -770,6 +788,7 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
     findings = [
         *sum_checks(facts, tol),
         *share_checks(facts, tol),
+        *share_total_checks(facts, tol),
         *change_checks(facts, tol),
         *duplicate_checks(facts, tol),
         *cross_document_checks(facts, frames["documents"], tol),

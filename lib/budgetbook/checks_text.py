@@ -88,6 +88,12 @@ def direction_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
                 yield Finding(d, "wording", "error", False, b, a, message, m.group(0), f"{d} {loc}")
 
 
+def _at(loc: object) -> str:
+    """第6页 for a PDF location, 第58行 for a line of a text document."""
+    page, line = re.search(r"p(\d+)", str(loc)), re.search(r"(?:^|\s)l(\d+)", str(loc))
+    return f"第{page.group(1)}页" if page else f"第{line.group(1)}行" if line else str(loc)
+
+
 def _page(loc: object) -> str:
     m = re.search(r"p(\d+)", str(loc))
     return m.group(1) if m else "?"
@@ -126,19 +132,23 @@ def year_checks(documents: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Findi
 
 
 def plausibility_checks(facts: pd.DataFrame) -> Iterator[Finding]:
-    """机关运行经费 above 基本支出 (it is a part of 基本支出's 公用经费): implausible."""
+    """机关运行经费 above 公用经费 or 基本支出 of the same year (it is a part of them): implausible."""
     keys = ["doc_id", "year", "basis"]
     clean = facts.loc[(facts.scope.fillna("") == "") & (facts.source == "prose")]
     if "doubtful" in clean.columns:
         clean = clean.loc[~clean.doubtful & (clean.context == "")]
     op = clean.loc[clean.measure == "operating_costs"].drop_duplicates(keys)
-    for bigger in ("expenditure.basic",):
+    for bigger in load("checks")["wording"]["contains_operating_costs"]:
         other = clean.loc[clean.measure == bigger].drop_duplicates(keys)
         both = op.merge(other, on=keys, suffixes=("", "_b"))
         for _, r in both.loc[both.value > both.value_b + 0.01].iterrows():
+            others = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)万元", normalize(str(r.evidence)))]
+            if any(x != r.value and x <= r.value_b + 0.01 for x in others):
+                continue  # 46.64万元，压减后安排36万元: the sentence restates the amount
+            name = load("checks")["names"].get(bigger, bigger)
             message = (
-                f"数字不合常理：机关运行经费{fmt(r.value)}万元大于基本支出{fmt(r.value_b)}万元"
-                f"（机关运行经费是基本支出的一部分）"
+                f"数字不合常理：机关运行经费{fmt(r.value)}万元（{_at(r.location)}）大于{name}"
+                f"{fmt(r.value_b)}万元（{_at(r.location_b)}），而机关运行经费是{name}的一部分"
             )
             yield Finding(
                 r.doc_id,
