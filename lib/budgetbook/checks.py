@@ -365,8 +365,9 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         judged = [_share_against(share, part, base, tol) for base in bases]
         passed = [j for j in judged if j[1]]
         computed, ok, base_facts, value = (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]
-        near = not base_facts or all(b.group == share.group for b in base_facts)
-        if not ok and (not near or part.context or share.context or part.doubtful):
+        inline = not base_facts  # the base printed in the share's own sentence (支出为3055.44万元，其中：…占X%)
+        near = inline or all(b.group == share.group for b in base_facts)
+        if not ok and (not near or part.doubtful or (not inline and (part.context or share.context))):
             continue  # the base was found elsewhere in the document: not known to be the share's base
         # off by one unit of its last printed digit (59.0% for 58.94%): mis-rounded, a warning
         misrounded = abs(computed - share.value) <= max(tol.percent, 2 * share.precision) + share.precision

@@ -64,7 +64,7 @@ def direction_pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
     ups, downs = w["up"], w["down"]
     words = "|".join(map(re.escape, [*ups, *downs]))
     pattern = re.compile(
-        rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)([^。；0-9]{{0,20}}?){_FIG}[^。；0-9]{{0,4}}?({words})"
+        rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)((?:[^。；0-9]|\d{{4}}年){{0,24}}?){_FIG}[^。；0-9]{{0,4}}?({words})"
     )
     out = []
     for m in pattern.finditer(normalize(text)):
