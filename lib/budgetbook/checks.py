@@ -168,10 +168,11 @@ def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
     """'doc t2 r2' of every column-number row (栏次 1 2 3, ** **): its figures are not amounts."""
     from budgetbook.checks_tables import is_data_row
 
+    keys = ["doc_id", "table_id", "row"]
+    digits = cells.loc[cells.text.fillna("").str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*"), keys].drop_duplicates()
+    rows = cells.merge(digits, on=keys).groupby(keys, sort=False).text.agg(lambda t: [str(x or "") for x in t])
     out = set()
-    digits = cells.loc[cells.text.fillna("").str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*")]
-    for (d, t, r), _ in digits.groupby(["doc_id", "table_id", "row"]):
-        row = cells.loc[(cells.doc_id == d) & (cells.table_id == t) & (cells.row == r)].text.fillna("").tolist()
+    for (d, t, r), row in rows.items():
         if not is_data_row(row) and any(x.strip() for x in row):
             out.add(f"{d} t{t} r{r}")
     return out
