@@ -237,11 +237,13 @@ def test_seed_findings_of_the_acceptance(seeds_run) -> None:
         assert len(rows) >= 1, f"{doc} {check} {text}"
         return rows.iloc[0]
 
-    assert one("004_5c1b81d72b238a6b", "stated_twice", "revenue.total").severity == "error"  # 1537.92 vs 2001.89
+    assert one("004_5c1b81d72b238a6b", "stated_twice", "收入合计").severity == "error"  # 1537.92 vs 2001.89
     assert one("004_5c1b81d72b238a6b", "stated_twice", "211.99").severity in ("error", "warning")  # vs 216.75
     assert "216.75" in one("004_5c1b81d72b238a6b", "stated_twice", "211.99").message
     assert one("003_08825dcfe6cddb18", "sum:人员经费的经济分类构成", "1,394.37").severity == "error"
     assert one("003_08825dcfe6cddb18", "stated_twice", "104.98").severity == "info"  # 104.99 in its table
+    assert one("000_807fa59220604bac", "change_rate", "3.78%").severity == "error"  # "三公" 增加4万元 is 3.48%
+    assert one("004_5c1b81d72b238a6b", "implausible", "645.8").severity == "warning"  # above 公用经费285.8
     prior = one("000_807fa59220604bac", "implied_prior_year", "3,176.6")
     assert bool(prior.passed) and "003_08825dcfe6cddb18" in prior.message
 
@@ -313,3 +315,23 @@ def test_a_total_left_blank_in_a_standard_table(corpus_run) -> None:
     blank = checks.loc[checks.check == "blank_total"]
     assert list(blank.doc_id) == ["上海_2026年上海市审计局_部门预算"]  # 收入总计 is blank in the document itself
     assert "收入总计" in blank.message.iloc[0] and "p7" in blank.location.iloc[0]
+
+
+def test_shares_of_one_list_above_a_hundred_percent_and_wording() -> None:
+    frames = frames_of(
+        (
+            "wording",
+            [
+                "怀化市人民政府办公室2024年部门预算说明",
+                "2024年本部门一般公共预算拨款支出为3055.44万元，其中：一般公共服务支出2589万元，占94.74%；社会保障和就业支出263.8万元，"
+                "占8.63%；卫生健康支出68.81万元，占2.25%。",
+                "2024年度支出预算32852.05万元，比2023年年初预算数30385.62万元减少2466.43万元。",
+                "XX局2024年部门预算公开目录",
+            ],
+        )
+    )
+    checks = findings(frames)
+    assert "share_total" in set(checks.loc[checks.severity == "error", "check"])
+    wording = findings(frames, "wording")
+    assert wording.severity.tolist() == ["error"] and "减少" in wording.message.iloc[0]
+    assert "XX局" in findings(frames, "placeholder").message.iloc[0]

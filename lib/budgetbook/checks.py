@@ -25,7 +25,7 @@ import pandas as pd
 
 from budgetbook.extract.tables import table_kind
 from budgetbook.extract.vocab import load
-from budgetbook.text import parse_number, squash
+from budgetbook.text import normalize, parse_number, squash
 
 _TABLE = re.compile(r"\b(t\d+)\b")
 # the standard tables, which must print every total (a procurement list may leave a total blank)
@@ -66,14 +66,17 @@ class Finding:
         return {**self.__dict__, "difference": self.difference}
 
 
-def _fmt(value: float) -> str:
+def fmt(value: float) -> str:
+    """A figure as printed in a message: thousands separators, no trailing zeros."""
     return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
+_fmt = fmt
+
+
 def _describe(f: pd.Series) -> str:
-    item = f["item"]
-    name = f.measure + (f"[{item}]" if item else "")
-    return f"{name}={_fmt(f.value)}{f.unit}"
+    """A figure in words: its measure's Chinese name, item, value and where it stands."""
+    return f"{_name(f)}{_fmt(f.value)}{f.unit}（{_where(f)}）"
 
 
 def _evidence(facts: list[pd.Series]) -> tuple[str, str]:
@@ -89,17 +92,176 @@ def _judge(diff: float, tol: float, shortfall_is_error: bool = True) -> tuple[st
     return ("error", False) if diff > 0 or shortfall_is_error else ("warning", False)
 
 
-def with_groups(facts: pd.DataFrame) -> pd.DataFrame:
-    """Facts with the group they were stated in: their table, else their paragraph."""
+def with_groups(
+    facts: pd.DataFrame, paragraphs: pd.DataFrame | None = None, numbering_rows: set[str] | None = None
+) -> pd.DataFrame:
+    """Facts with the group they were stated in (their table, else their paragraph) and their context.
+
+    `context` is the narrower scope a prose figure's sentence, section or leading paragraph names
+    (财政拨款, 一般公共预算 …) even where the extraction left `scope` empty; `doubtful` marks figures
+    whose identity the audit cannot be sure of: a comparison base (比2025年执行数483923.17万元) or a
+    项-level item named by its code (2069999-其他科学技术支出).
+    """
     table = facts.location.fillna("").str.extract(_TABLE.pattern, expand=False)
     group = table.where(table.notna() & (facts.source == "table"), facts.location.fillna(""))
-    return facts.assign(
+    out = facts.assign(
         group=group.astype(str),
         item=facts.item.fillna(""),
         basis=facts.basis.fillna(""),
         precision=facts.precision.fillna(0.0),
         scope=facts.scope.fillna(""),
     )
+    if "entity" not in out.columns:
+        out = out.assign(entity="")
+    out = out.assign(entity=out.entity.fillna("").astype(str))
+    context = _contexts(out, paragraphs)
+    doubtful = [
+        (
+            src == "prose"
+            and (
+                _comparison_base(str(ev), v)
+                or _coded_item(str(ev), str(it))
+                or _in_item(str(ev), m)
+                or _spending_read_as_source(str(ev), v, m)
+            )
+        )
+        or (src == "table" and _odd_table_fact(str(ev), m))
+        for src, ev, v, it, m in zip(out.source, out.evidence, out.value, out.item, out.measure, strict=True)
+    ]
+    if numbering_rows is not None:
+        keys = out.doc_id + " " + out.location.fillna("").str.extract(r"(t\d+ r\d+)", expand=False).fillna("")
+        doubtful = [d or k in numbering_rows for d, k in zip(doubtful, keys, strict=True)]
+    return out.assign(
+        context=pd.Series(context, index=out.index, dtype=object),
+        doubtful=pd.Series(doubtful, index=out.index, dtype=bool),
+    )
+
+
+def _spending_read_as_source(evidence: str, value: float, measure: str) -> bool:
+    """一般公共服务（类）支出6701.98万元 is spending, whatever source its words resemble."""
+    if not measure.startswith("revenue.") or measure.endswith(("total", "change", "change_pct")):
+        return False
+    text = normalize(evidence)
+    return any("支出" in text[max(0, p - 12) : p] for p in _positions(text, value))
+
+
+def _in_item(evidence: str, measure: str) -> bool:
+    """人员经费18万元 inside “农林水支出”科目83万元，主要用于…: the figure is the item's, not the department's;
+    购置车辆2辆 is a purchase, not the vehicles held (words of data/checks.toml [identity.not])."""
+    if measure != "expenditure.function" and "科目" in evidence and measure.startswith("expenditure"):
+        return True
+    return any(w in evidence for w in load("checks")["identity"]["not"].get(measure, ()))
+
+
+def _odd_table_fact(evidence: str, measure: str) -> bool:
+    """A source or total read from a project list's columns is the list's, not the department's."""
+    title = evidence.split("｜")[0]
+    kind = table_kind(title)
+    if kind is None:
+        return False
+    projects = measure.startswith(("project", "expenditure.project"))
+    # a self-evaluation form's project rows mix budget, adjusted and actual columns of several lists
+    return (kind.name == "projects" and not projects) or (kind.name == "self_evaluation" and projects)
+
+
+def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
+    """'doc t2 r2' of every column-number row (栏次 1 2 3, ** **): its figures are not amounts."""
+    from budgetbook.checks_tables import is_data_row
+
+    keys = ["doc_id", "table_id", "row"]
+    digits = cells.loc[cells.text.fillna("").str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*"), keys].drop_duplicates()
+    rows = cells.merge(digits, on=keys).groupby(keys, sort=False).text.agg(lambda t: [str(x or "") for x in t])
+    out = set()
+    for (d, t, r), row in rows.items():
+        if not is_data_row(row) and any(x.strip() for x in row):
+            out.add(f"{d} t{t} r{r}")
+    return out
+
+
+def _scope_words() -> list[str]:
+    return list(load("checks")["identity"]["scope_words"])
+
+
+def _leads(paragraphs: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """For each paragraph, its section and the lead it continues ("财政拨款支出主要内容如下：" over 1. 2. 3.)."""
+    out: dict[tuple[str, str], str] = {}
+    if paragraphs is None or paragraphs.empty:
+        return out
+    ps = paragraphs.sort_values(["doc_id", "block"])
+    lead, doc, before = "", None, ""
+    for d, loc, sec, text in zip(ps.doc_id, ps.location, ps.section.fillna(""), ps.text.fillna(""), strict=True):
+        if d != doc:
+            lead, doc, before = "", d, ""
+        if not _ITEM.match(text):
+            lead = ""
+        short = before if len(before) < 80 and text.lstrip().startswith(_continuations()) else ""
+        out[(d, str(loc))] = f"{sec} {lead} {short}"
+        if text.rstrip().endswith(("：", ":")):
+            lead = text
+        before = text
+    return out
+
+
+def _continuations() -> tuple[str, ...]:
+    """Openings of a paragraph that continues the one before it (支出包括：… after 财政拨款收支总预算X万元。)."""
+    return tuple(load("checks")["identity"]["continuations"])
+
+
+_ITEM = re.compile(r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳])")
+
+
+def _contexts(facts: pd.DataFrame, paragraphs: pd.DataFrame | None) -> list[str]:
+    """The narrower scope each prose figure's sentence, section or the paragraph it continues names."""
+    words = _scope_words()
+    sections = _leads(paragraphs)
+    out = []
+    sources = set(load("checks")["sum"][0]["parts"])
+    for d, src, scope, ev, loc, m, v in zip(
+        facts.doc_id,
+        facts.source,
+        facts.scope,
+        facts.evidence,
+        facts.location,
+        facts.measure,
+        facts.value,
+        strict=True,
+    ):
+        if scope or src != "prose" or not m.startswith(("revenue.", "expenditure.", "project")) or m in sources:
+            out.append(scope)  # "三公", 机关运行经费 are of fiscal funds by definition; sources are parts
+            continue
+        text = normalize(str(ev))
+        at = _positions(text, v)
+        around = f"{text[: at[0]] if at else text} {sections.get((d, str(loc)), '')}"
+        out.append(next((w for w in words if w in around), ""))
+    return out
+
+
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def _positions(text: str, value: float) -> list[int]:
+    """Where a figure of `value` (万元 or 元) is printed in `text`."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        v = float(m.group().replace(",", ""))
+        if abs(v - abs(value)) < 0.006 or abs(v / 10000 - abs(value)) < 0.00006:
+            out.append(m.start())
+    return out
+
+
+def _comparison_base(evidence: str, value: float) -> bool:
+    """Is the figure the earlier one a sentence compares with (比上年/比2025年…X万元), or a change
+    (基本支出预算增加335.94万元) rather than a level?"""
+    text = normalize(evidence)
+    return any(
+        re.search(r"比[^，。；,]{0,20}$|(?:增加|减少|增长|下降|降低|提高|增|减)$", text[max(0, p - 22) : p])
+        for p in _positions(text, value)
+    )
+
+
+def _coded_item(evidence: str, item: str) -> bool:
+    """A 项 named by its code (2069999-其他科学技术支出) is not its class."""
+    return bool(item) and bool(re.search(r"\d{5,7}\s*[-－—]?\s*" + re.escape(item[:2]), normalize(evidence)))
 
 
 # --- parts against totals -------------------------------------------------------------------
@@ -109,12 +271,13 @@ def sum_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     rules = load("checks")["sum"]
     wanted = {r["total"] for r in rules} | {p.partition(":")[0] for r in rules for p in r["parts"]}
     wanted |= {"sangong.vehicle_purchase", "sangong.vehicle_operation"}
-    relevant = facts.loc[facts.measure.isin(wanted)]
+    relevant = facts.loc[facts.measure.isin(wanted) & ~facts.doubtful]
     for (doc_id, _, _, _), g in relevant.groupby(["doc_id", "group", "year", "basis"], dropna=False, sort=False):
         by_measure = dict(list(g.groupby("measure", sort=False)))
+        in_table = bool((g.source == "table").all())
         for rule in rules:
-            if rule["total"] not in by_measure:
-                continue
+            if rule["total"] not in by_measure or (in_table and rule.get("prose_only")):
+                continue  # a standard table's own arithmetic is checked on its cells (checks_tables)
             for _, total in by_measure[rule["total"]].drop_duplicates("value").iterrows():
                 found = _sum_rule(doc_id, by_measure, total, rule, tol)
                 if found:
@@ -158,9 +321,11 @@ def _without_children(parts: list[pd.Series], tol: float) -> list[pd.Series]:
 
 
 def _sum_rule(doc_id: str, by_measure: dict, total: pd.Series, rule: dict, tol: Tolerance) -> Finding | None:
-    if total.scope:
+    if total.scope or total.context:
         return None  # a total of the 财政拨款 part is not the sum of the department's parts
     parts = [p for p in _parts(by_measure, rule) if p.name != total.name and not p.scope]
+    if any(p.context for p in parts):
+        return None
     if rule.get("nested"):
         parts = _without_children(parts, tol.money)
     if len(parts) < rule.get("min_parts", 2):
@@ -171,7 +336,9 @@ def _sum_rule(doc_id: str, by_measure: dict, total: pd.Series, rule: dict, tol: 
     diff = stated - total.value
     allowed = max(tol.money, total.precision + sum(p.precision for p in parts))
     severity, passed = _judge(diff, allowed, rule.get("complete", False))
-    listing = " + ".join(f"{p['item'] or p.measure}{_fmt(p.value)}" for p in parts)
+    if severity == "warning":
+        severity = "info"  # a sentence listing only the main parts: nothing to report
+    listing = " + ".join(f"{p['item'] or _name(p)}{_fmt(p.value)}" for p in parts)
     verdict = "相符" if passed else ("超过" if diff > 0 else "不足")
     message = (
         f"{rule['name']}：{_describe(total)}，各部分合计{_fmt(stated)}（{listing}），"
@@ -199,6 +366,10 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         judged = [_share_against(share, part, base, tol) for base in bases]
         passed = [j for j in judged if j[1]]
         computed, ok, base_facts, value = (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]
+        inline = not base_facts  # the base printed in the share's own sentence (支出为3055.44万元，其中：…占X%)
+        near = inline or all(b.group == share.group for b in base_facts)
+        if not ok and (not near or part.doubtful or (not inline and (part.context or share.context))):
+            continue  # the base was found elsewhere in the document: not known to be the share's base
         # off by one unit of its last printed digit (59.0% for 58.94%): mis-rounded, a warning
         misrounded = abs(computed - share.value) <= max(tol.percent, 2 * share.precision) + share.precision
         severity = "info" if ok else ("warning" if misrounded else "error")
@@ -208,6 +379,24 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         )
         evidence, location = _evidence([share, part, *base_facts])
         yield Finding(share.doc_id, "share", severity, ok, round(computed, 4), share.value, message, evidence, location)
+
+
+def share_total_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
+    """Shares of one list (one sentence or paragraph, one base) adding up to more than 100%."""
+    shares = facts.loc[facts.measure.str.endswith(".share") & ~facts.doubtful & (facts.source == "prose")]
+    keys = ["doc_id", "group", "measure", "of", "year", "basis"]
+    for (doc_id, *_), g in shares.assign(of=shares.of.fillna("")).groupby(keys, sort=False):
+        g = g.drop_duplicates(["item", "value"])
+        if len(g) < 2 or g["item"].eq("").any():
+            continue
+        total = g.value.sum()
+        allowed = max(tol.percent, g.precision.sum())
+        if total <= 100 + allowed + 1e-9:
+            continue
+        listing = "、".join(f"{r['item']}{_fmt(r.value)}%" for _, r in g.iterrows())
+        message = f"占比合计超过100%：{_where(g.iloc[0])}所列{listing}，合计{_fmt(round(total, 4))}%"
+        evidence, location = _evidence([r for _, r in g.iterrows()])
+        yield Finding(doc_id, "share_total", "error", False, 100.0, round(total, 4), message, evidence, location)
 
 
 def _share_against(share: pd.Series, part: pd.Series, base: tuple, tol: Tolerance) -> tuple[float, bool, list, float]:
@@ -238,20 +427,47 @@ def _share_bases(facts: pd.DataFrame, g: pd.DataFrame, share: pd.Series) -> list
 def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     changes = facts.loc[facts.measure.str.endswith(".change")]
     by_group = dict(list(facts.loc[facts.doc_id.isin(changes.doc_id)].groupby(["doc_id", "group"], sort=False)))
+    decimal_docs = _decimal_docs(facts)
     for measure in load("checks")["changes"]["measures"]:
-        change_measure = {"revenue.total": "revenue", "expenditure.total": "expenditure"}.get(measure, measure)
+        change_measure = load("checks")["changes"]["stems"].get(measure, measure)
         for _, change in changes.loc[changes.measure == f"{change_measure}.change"].iterrows():
             g = by_group[(change.doc_id, change.group)]
             base = g.loc[(g.measure == measure) & (g.year == change.year) & (g.basis == change.basis)]
             if base.empty:
                 continue
             base = base.iloc[0]
+            if base.doubtful or _belongs_to_subitem(change, base):
+                continue
             rate = g.loc[g.measure == f"{change_measure}.change_pct"]
             earlier = g.loc[(g.measure == measure) & (g.year == change.year - 1)]
             if not rate.empty:
-                yield from _rate_check(change, base, rate.iloc[0], tol)
+                exact = change.doc_id in decimal_docs
+                yield from _rate_check(_exact(change, exact), _exact(base, exact), rate.iloc[0], tol)
             if not earlier.empty:
                 yield _earlier_check(change, base, earlier.iloc[0], tol)
+
+
+def _exact(f: pd.Series, exact: bool) -> pd.Series:
+    """A whole 万元 amount in a document that prints 万元 to the 分 elsewhere is a whole amount (119万元 is
+    119.00万元: the "三公" budget is set in whole 万元), not 118.5 to 119.5."""
+    if exact and f.unit == "万元" and f.precision >= 0.5 and float(f.value).is_integer():
+        return f.copy().set_axis(f.index).pipe(lambda x: x.where(x.index != "precision", 0.005))
+    return f
+
+
+def _decimal_docs(facts: pd.DataFrame) -> set[str]:
+    money = facts.loc[(facts.unit == "万元") & (facts.source == "prose")]
+    return set(money.loc[money.precision < 0.5, "doc_id"])
+
+
+def _belongs_to_subitem(change: pd.Series, base: pd.Series) -> bool:
+    """支出515665.27万元，其中：一般公共预算支出19828.57万元比上年减少464.27万元: the change is the sub-item's."""
+    text = normalize(str(change.evidence))
+    at_base, at_change = _positions(text, base.value), _positions(text, change.value)
+    if not at_base or not at_change:
+        return False
+    between = text[min(at_base) : max(at_change)]
+    return "其中" in between
 
 
 def _rate_check(change: pd.Series, base: pd.Series, rate: pd.Series, tol: Tolerance) -> Iterator[Finding]:
@@ -291,27 +507,98 @@ def _earlier_check(change: pd.Series, base: pd.Series, earlier: pd.Series, tol: 
 
 
 def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
-    keys = ["doc_id", "measure", "item", "year", "basis", "scope"]
-    grouped = facts.groupby(keys, dropna=False, sort=False)
+    """One figure of one identity (measure, item, year, basis, scope, entity) printed with two values.
+
+    Only figures whose identity is sure are compared: not a prose figure whose sentence or section
+    names a narrower scope, not a comparison base, not two rows of one table (its arithmetic is
+    checked on its cells), not a value that a figure of another scope of the document explains.
+    """
+    keys = ["doc_id", "measure", "item", "year", "basis", "scope", "entity"]
+    loose = set(load("checks")["identity"]["loose"])
+    sure = facts.loc[
+        ~facts.doubtful
+        & (facts.context == facts.scope)
+        & ~facts.measure.str.endswith(".share")
+        & ~facts.measure.isin(loose)
+        & ~((facts.source == "prose") & facts.measure.isin(_sources()))
+    ]
+    grouped = sure.groupby(keys, dropna=False, sort=False)
     several = (grouped.value.transform("nunique") > 1) & (grouped.evidence.transform("nunique") > 1)
-    for (doc_id, measure, *_), g in facts.loc[several].groupby(keys, dropna=False, sort=False):
-        if g.value.nunique() < 2 or measure.endswith(".share") or g.evidence.nunique() < 2 or g.scope.iloc[0]:
+    others = _other_scopes(facts)
+    for (doc_id, measure, *_), g in sure.loc[several].groupby(keys, dropna=False, sort=False):
+        if g.scope.iloc[0]:
+            continue
+        g = _one_per_table(g)
+        g = g.loc[[not _explained(r, others) for _, r in g.iterrows()]] if g.value.nunique() > 1 else g
+        g = _without_unit_slips(g)
+        if g.value.nunique() < 2 or g.evidence.nunique() < 2:
             continue  # one sentence giving two values (46.64万元，压减后安排36万元) is a restatement
-        low, high = g.loc[g.value.idxmin()], g.loc[g.value.idxmax()]
-        diff = high.value - low.value
-        allowed = max(tol.percent if low.unit == "%" else tol.money, low.precision + high.precision)
-        severity, passed = _judge(diff, allowed)
-        if not passed and (measure == "project" or g.value.nunique() > 2 or diff > 0.5 * abs(high.value)):
-            severity = "warning"  # three values, or far apart: more likely two quantities (口径, projects)
-        elif not passed and _truncated(low, high):
-            severity = "warning"  # 1256 against 1256.5793, 57 against 57.59: truncated, not rounded
-        values = "、".join(f"{_fmt(v)}（{src}）" for v, src in dict.fromkeys(zip(g.value, g.source, strict=True)))
-        note = "，属舍入差异" if passed else ("，可能为不同口径或不同事项" if severity == "warning" else "")
-        message = (
-            f"同一数据多处不一致：{_describe(low)}，文中各处为{values}，最大相差{_fmt(round(diff, 6))}{high.unit}{note}"
-        )
-        evidence, location = _evidence([row for _, row in g.iterrows()])
-        yield Finding(doc_id, "stated_twice", severity, passed, low.value, high.value, message, evidence, location)
+        yield _twice(doc_id, measure, g, tol)
+
+
+def _without_unit_slips(g: pd.DataFrame) -> pd.DataFrame:
+    """Drop values that are another value of the group read in the wrong unit (元 taken as 万元)."""
+    values = list(g.value)
+    slip = [any(v and abs(v - 10000 * w) <= 0.5 * abs(w) * 1e-3 + 1e-6 for w in values if w) for v in values]
+    return g.loc[[not x for x in slip]]
+
+
+def _sources() -> set[str]:
+    """Revenue sources: in prose their own name carries a scope word (一般公共预算拨款收入), and the
+    sentences state them for the department, for 财政拨款 or per fund alike: compared in tables only."""
+    return set(load("checks")["sum"][0]["parts"])
+
+
+def _one_per_table(g: pd.DataFrame) -> pd.DataFrame:
+    """Rows of one table stating one measure twice are its own arithmetic's business: keep the first."""
+    table = g.group.where(g.source == "table", g.index.astype(str))
+    return g.loc[~table.duplicated()]
+
+
+def _other_scopes(facts: pd.DataFrame) -> dict[tuple, list[float]]:
+    """Values of each (document, measure, item, year) stated for a narrower scope or in a scoped context."""
+    narrow = facts.loc[(facts.scope != "") | (facts.context != "")]
+    return {k: list(g.value) for k, g in narrow.groupby(["doc_id", "measure", "item", "year"], sort=False)}
+
+
+def _explained(f: pd.Series, others: dict[tuple, list[float]]) -> bool:
+    values = others.get((f.doc_id, f.measure, f["item"], f.year), [])
+    return f.source == "prose" and any(abs(v - f.value) <= max(f.precision, 0.005) + 1e-9 for v in values)
+
+
+def _twice(doc_id: str, measure: str, g: pd.DataFrame, tol: Tolerance) -> Finding:
+    low, high = g.loc[g.value.idxmin()], g.loc[g.value.idxmax()]
+    diff = high.value - low.value
+    allowed = max(tol.percent if low.unit == "%" else tol.money, low.precision + high.precision)
+    severity, passed = _judge(diff, allowed)
+    if not passed and _truncated(low, high):
+        severity = "warning"  # 1256 against 1256.5793, 57 against 57.59: truncated, not rounded
+    values = "；".join(
+        f"{_fmt(r.value)}{r.unit}（{_where(r)}）" for _, r in g.drop_duplicates(["value", "location"]).iterrows()
+    )
+    note = "，属舍入差异" if passed else ("，较精确的数字被截断而非四舍五入" if severity == "warning" else "")
+    message = f"同一数字前后不一致：{_name(low)}，{values}，最大相差{_fmt(round(diff, 6))}{high.unit}{note}"
+    evidence, location = _evidence([row for _, row in g.iterrows()])
+    return Finding(doc_id, "stated_twice", severity, passed, low.value, high.value, message, evidence, location)
+
+
+def _where(f: pd.Series) -> str:
+    """Where a figure stands, in words: 第6页表3第7行 or 第6页正文."""
+    loc = str(f.location)
+    page = re.search(r"p(\d+)", loc)
+    at = f"第{page.group(1)}页" if page else ""
+    if f.source == "table":
+        title = str(f.evidence).split("｜")[0]
+        return f"{at}《{title}》「{str(f.evidence).split('｜')[1] if '｜' in str(f.evidence) else ''}」"
+    line = re.search(r"(?:^|\s)l(\d+)", loc)
+    return f"{at}正文" + (f"第{line.group(1)}行" if line and not page else "")
+
+
+def _name(f: pd.Series) -> str:
+    """A measure in plain Chinese (the vocabulary's own words), with its item."""
+    names = load("checks")["names"]
+    base = names.get(f.measure, f.measure)
+    return f"{base}「{f['item']}」" if f["item"] else base
 
 
 def _truncated(a: pd.Series, b: pd.Series) -> bool:
@@ -337,7 +624,7 @@ def cross_document_checks(facts: pd.DataFrame, documents: pd.DataFrame, tol: Tol
 
 def _implied_earlier(pool: pd.DataFrame, docs: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     for measure in load("checks")["changes"]["measures"]:
-        change_measure = {"revenue.total": "revenue", "expenditure.total": "expenditure"}.get(measure, measure)
+        change_measure = load("checks")["changes"]["stems"].get(measure, measure)
         for _, change in pool.loc[(pool.measure == f"{change_measure}.change") & (pool.basis == "budget")].iterrows():
             base = pool.loc[
                 (pool.doc_id == change.doc_id)
@@ -468,6 +755,10 @@ def blank_total_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Fi
                 label = squash(row.iloc[c])
                 if label not in totals or row.iloc[c + 1].strip() or figures.iloc[:, c + 1].sum() < 2:
                     continue
+                rest = [x.strip() for x in row.iloc[c + 1 :]]
+                upto = next((i for i, x in enumerate(rest) if x and parse_number(x) is None), len(rest))
+                if any(rest[:upto]):
+                    continue  # 合计 printed in the code column, its amount further right: not blank
                 title = titles.get((doc_id, table_id), "")
                 page = t.loc[t.row == r, "page"].iloc[0]
                 location = (
@@ -489,16 +780,25 @@ def blank_total_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Fi
 
 def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) -> list[Finding]:
     """Every finding for the documents in `frames`."""
+    from budgetbook.checks_tables import table_checks
+    from budgetbook.checks_text import text_checks
+
     tol = tol or Tolerance.default()
-    facts = with_groups(frames["facts"])
+    cells = frames.get("table_cells")
+    numbering = numbering_row_keys(cells) if cells is not None and not cells.empty else None
+    facts = with_groups(frames["facts"], frames.get("paragraphs"), numbering)
     findings = [
         *sum_checks(facts, tol),
         *share_checks(facts, tol),
+        *share_total_checks(facts, tol),
         *change_checks(facts, tol),
         *duplicate_checks(facts, tol),
         *cross_document_checks(facts, frames["documents"], tol),
         *score_checks(frames["indicators"], facts),
     ]
+    if "paragraphs" in frames:
+        findings.extend(text_checks({**frames, "facts": facts}))
     if "table_cells" in frames and "tables" in frames:
         findings.extend(blank_total_checks(frames["tables"], frames["table_cells"]))
+        findings.extend(table_checks(frames["tables"], frames["table_cells"]))
     return findings

@@ -42,12 +42,23 @@ def completeness(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc_id", "department", "doc_kind", "item", "status", "where", "score"])
 
 
+def _longer_names(item: dict) -> list[str]:
+    """Title words of other items that contain this item's words (财政拨款收支总表 holds 收支总表): a title
+    with one of them is the other table, not this one."""
+    mine = set(item.get("tables", ()))
+    others = {w for i in load("checks")["item"] if i is not item for w in i.get("tables", ())}
+    return [o for o in others - mine if any(w in o and w != o for w in mine)]
+
+
 def _status(item: dict, doc_id: str, frames: dict[str, pd.DataFrame]) -> tuple[str, str]:
     tables = frames["tables"].loc[frames["tables"].doc_id == doc_id]
     paragraphs = frames["paragraphs"].loc[frames["paragraphs"].doc_id == doc_id]
     facts = frames["facts"].loc[frames["facts"].doc_id == doc_id]
+    longer = _longer_names(item)
     for word in item.get("tables", ()):
-        hit = tables.loc[tables.title.fillna("").map(squash).str.contains(word, regex=False)]
+        titles = tables.title.fillna("").map(squash)
+        owned = titles.map(lambda t, w=word: w in t and not any(x in t for x in longer if w in x))
+        hit = tables.loc[owned]
         if not hit.empty:
             return PRESENT, f"表{hit.iloc[0].table_id}「{hit.iloc[0].title}」 {hit.iloc[0].location}"
     hit = facts.loc[facts.measure.isin(item.get("facts", ()))]

@@ -1,0 +1,174 @@
+"""Wording and form: what a careful reader sees without adding anything up.
+
+- comparative wording against the two figures it compares (A大于B where A is smaller);
+- placeholders left in (XX局, XXX, ××);
+- the year of the headings and table titles against the document's year;
+- 机关运行经费 larger than 公用经费 or 基本支出 of the same year (implausible).
+
+Words are data (`data/checks.toml` [wording]).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pandas as pd
+
+from budgetbook.checks import Finding, fmt
+from budgetbook.extract.vocab import load
+from budgetbook.text import normalize
+
+_FIG = r"(\d+(?:\.\d+)?)\s*(万元|亿元|元|%)"
+
+
+def _words() -> dict:
+    return load("checks")["wording"]
+
+
+def _amount(value: str, unit: str) -> float:
+    v = float(value)
+    return v * 10000 if unit == "亿元" else v / 10000 if unit == "元" else v
+
+
+def comparison_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
+    """X万元，大于/小于/高于/低于/等于/持平 …Y万元 in one clause: the word must fit the figures."""
+    w = _words()
+    words = "|".join(map(re.escape, [*w["greater"], *w["less"], *w["equal"]]))
+    pattern = re.compile(rf"{_FIG}[^，。；0-9]{{0,16}}?[，,]?[^。；0-9]{{0,12}}?({words})[^。；0-9]{{0,24}}?{_FIG}")
+    for d, loc, text in zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True):
+        t = normalize(text)
+        for m in pattern.finditer(t):
+            a_v, a_u, word, b_v, b_u = m.groups()
+            before = t[max(0, m.start(3) - 2) : m.start(3)]
+            if (a_u == "%") != (b_u == "%") or re.search(w["rule"], m.group(0)) or re.search("[不未最]", before):
+                continue  # 不低于/最高不超过, 按照标准: a rule, not a comparison of the two figures
+            a, b = _amount(a_v, a_u), _amount(b_v, b_u)
+            wrong = (
+                (word in w["greater"] and not a > b)
+                or (word in w["less"] and not a < b)
+                or (word in w["equal"] and a != b)
+            )
+            if not wrong:
+                continue
+            message = (
+                f"比较用语与数字不符：第{_page(loc)}页正文「{m.group(0)}」称前者{word}后者，"
+                f"而前者为{fmt(float(a_v))}{a_u}，后者为{fmt(float(b_v))}{b_u}"
+            )
+            yield Finding(d, "wording", "error", False, b, a, message, m.group(0), f"{d} {loc}")
+
+
+def direction_pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
+    """Every "A万元，比…B万元增加/减少" of `text`: the match, A, B and the word."""
+    w = _words()
+    ups, downs = w["up"], w["down"]
+    words = "|".join(map(re.escape, [*ups, *downs]))
+    pattern = re.compile(
+        rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)((?:[^。；0-9]|\d{{4}}年){{0,24}}?){_FIG}[^。；0-9]{{0,4}}?({words})"
+    )
+    out = []
+    for m in pattern.finditer(normalize(text)):
+        a_v, a_u, middle, b_v, b_u, word = m.groups()
+        if (a_u == "%") != (b_u == "%") or any(x in middle for x in [*ups, *downs]):
+            continue  # 比上年减少26.92万元: the second figure is the change, not the earlier level
+        out.append((m, _amount(a_v, a_u), _amount(b_v, b_u), word))
+    return out
+
+
+def direction_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
+    """A万元，比…B万元增加/减少: 增加 needs A above B, 减少 below."""
+    ups, downs = _words()["up"], _words()["down"]
+    for d, loc, text in zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True):
+        for m, a, b, word in direction_pairs(text):
+            if (word in ups and a < b) or (word in downs and a > b):
+                message = (
+                    f"增减用语与数字不符：第{_page(loc)}页正文「{m.group(0)}」称{word}，"
+                    f"而本期为{fmt(a)}万元，比较的数为{fmt(b)}万元"
+                )
+                yield Finding(d, "wording", "error", False, b, a, message, m.group(0), f"{d} {loc}")
+
+
+def _at(loc: object) -> str:
+    """第6页 for a PDF location, 第58行 for a line of a text document."""
+    page, line = re.search(r"p(\d+)", str(loc)), re.search(r"(?:^|\s)l(\d+)", str(loc))
+    return f"第{page.group(1)}页" if page else f"第{line.group(1)}行" if line else str(loc)
+
+
+def _page(loc: object) -> str:
+    m = re.search(r"p(\d+)", str(loc))
+    return m.group(1) if m else "?"
+
+
+def placeholder_checks(paragraphs: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Finding]:
+    """Template placeholders left in the text or a table title (XX局, XXX单位, ××)."""
+    pattern = re.compile(_words()["placeholder"])
+    texts = [
+        *zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True),
+        *zip(tables.doc_id, tables.location, tables.title.fillna(""), strict=True),
+    ]
+    seen: set[tuple[str, str]] = set()
+    for d, loc, text in texts:
+        m = pattern.search(normalize(text))
+        if not m or (d, m.group(0)) in seen:
+            continue
+        seen.add((d, m.group(0)))
+        message = f"模板占位符未替换：第{_page(loc)}页「{text.strip()[:60]}」中有「{m.group(0)}」"
+        yield Finding(d, "placeholder", "warning", False, None, None, message, text.strip()[:200], f"{d} {loc}")
+
+
+def year_checks(documents: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Finding]:
+    """A standard table titled with another year than the document's (2025年…预算表 in a 2026 budget)."""
+    years = dict(zip(documents.doc_id, documents.fiscal_year, strict=True))
+    kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
+    for d, loc, title in zip(tables.doc_id, tables.location, tables.title.fillna(""), strict=True):
+        year = years.get(d)
+        if year is None or pd.isna(year) or kinds.get(d) != "budget":
+            continue
+        m = re.match(r"^(?:表\d+[：:]?)?\D{0,12}?(\d{4})\s*年(?:度)?[^年]*表", normalize(title))
+        if not m or int(m.group(1)) == int(year) or not 2000 <= int(m.group(1)) <= 2100:
+            continue
+        message = f"年度不一致：第{_page(loc)}页表题《{title}》为{m.group(1)}年，而本文件是{int(year)}年预算"
+        yield Finding(d, "year", "warning", False, float(year), float(m.group(1)), message, title, f"{d} {loc}")
+
+
+def plausibility_checks(facts: pd.DataFrame) -> Iterator[Finding]:
+    """机关运行经费 above 公用经费 or 基本支出 of the same year (it is a part of them): implausible."""
+    keys = ["doc_id", "year", "basis"]
+    clean = facts.loc[(facts.scope.fillna("") == "") & (facts.source == "prose")]
+    if "doubtful" in clean.columns:
+        clean = clean.loc[~clean.doubtful & (clean.context == "")]
+    op = clean.loc[clean.measure == "operating_costs"].drop_duplicates(keys)
+    for bigger in load("checks")["wording"]["contains_operating_costs"]:
+        other = clean.loc[clean.measure == bigger].drop_duplicates(keys)
+        both = op.merge(other, on=keys, suffixes=("", "_b"))
+        for _, r in both.loc[both.value > both.value_b + 0.01].iterrows():
+            others = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)万元", normalize(str(r.evidence)))]
+            if any(x != r.value and x <= r.value_b + 0.01 for x in others):
+                continue  # 46.64万元，压减后安排36万元: the sentence restates the amount
+            name = load("checks")["names"].get(bigger, bigger)
+            message = (
+                f"数字不合常理：机关运行经费{fmt(r.value)}万元（{_at(r.location)}）大于{name}"
+                f"{fmt(r.value_b)}万元（{_at(r.location_b)}），而机关运行经费是{name}的一部分"
+            )
+            yield Finding(
+                r.doc_id,
+                "implausible",
+                "warning",
+                False,
+                r.value_b,
+                r.value,
+                message,
+                f"{r.evidence} ‖ {r.evidence_b}",
+                f"{r.doc_id} {r.location} ‖ {r.doc_id} {r.location_b}",
+            )
+
+
+def text_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
+    paragraphs = frames.get("paragraphs", pd.DataFrame(columns=["doc_id", "location", "text"]))
+    tables = frames.get("tables", pd.DataFrame(columns=["doc_id", "location", "title"]))
+    yield from comparison_checks(paragraphs)
+    yield from direction_checks(paragraphs)
+    yield from placeholder_checks(paragraphs, tables)
+    if "fiscal_year" in frames["documents"].columns:
+        yield from year_checks(frames["documents"], tables)
+    yield from plausibility_checks(frames["facts"])
