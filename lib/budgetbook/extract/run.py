@@ -9,7 +9,7 @@ from budgetbook.extract.facts import Fact
 from budgetbook.extract.identity import Identity, identify
 from budgetbook.extract.indicators import indicator_rows
 from budgetbook.extract.prose import Context, extract_paragraph, figures, scope_of
-from budgetbook.extract.tables import table_facts
+from budgetbook.extract.tables import read_table
 from budgetbook.outline import heading_rank
 
 MAX_HEADING = 30
@@ -20,17 +20,20 @@ class Extraction:
     identity: Identity
     facts: list[Fact] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
+    cells: list[dict] = field(default_factory=list)  # every numeric cell of the standard tables, with its identity
 
 
 def extract_document(doc: Document) -> Extraction:
     """Identity, facts and indicators of a document."""
     identity = identify(doc)
     facts = prose_facts(doc, identity)
-    indicators = []
+    indicators, cells = [], []
     for table_id, table in enumerate(doc.tables, start=1):
-        facts.extend(table_facts(table, table_id, identity.fiscal_year, identity.doc_kind))
+        table_facts, table_cells = read_table(table, table_id, identity.fiscal_year, identity.doc_kind)
+        facts.extend(table_facts)
+        cells.extend(table_cells)
         indicators.extend({**row, "location": f"t{table_id} {row['location']}"} for row in indicator_rows(table))
-    return Extraction(identity, facts, indicators)
+    return Extraction(identity, facts, indicators, cells)
 
 
 def prose_facts(doc: Document, identity: Identity) -> list[Fact]:

@@ -16,7 +16,7 @@ comes from its row label and its column header, both named with the prose vocabu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from budgetbook.document import Table
@@ -219,6 +219,8 @@ class TableContext:
     fiscal_year: int | None
     doc_kind: str
     carryover: bool = False  # reading the rows below a 上年结转 row
+    entity: str = ""  # the unit whose rows are being read in a multi-unit table ("" the department)
+    cells: list[dict] = field(default_factory=list)  # every numeric cell, read or not
 
     @property
     def factor_unit(self) -> str:
@@ -227,13 +229,25 @@ class TableContext:
 
 def table_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> list[Fact]:
     """All facts of one table (none if it is not a standard table)."""
+    return read_table(table, table_id, fiscal_year, doc_kind)[0]
+
+
+def read_table(
+    table: Table, table_id: int, fiscal_year: int | None, doc_kind: str
+) -> tuple[list[Fact], list[dict]]:
+    """The facts of one table and every numeric cell of a standard table with its identity."""
     kind = table_kind(table.title + "".join(table.caption))
     if not table.rows:
-        return []
+        return [], []
     form = form_facts(table, table_id, fiscal_year, doc_kind)
     if form or kind is None:
-        return form
+        return form, []
     ctx = TableContext(table, table_id, kind, fiscal_year, doc_kind)
+    return _read_rows(ctx), ctx.cells
+
+
+def _read_rows(ctx: TableContext) -> list[Fact]:
+    table = ctx.table
     width = table.n_cols
     facts: list[Fact] = []
     headers: list[list[str]] = []
@@ -283,15 +297,86 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             carryover = False
         elif term and carryover and set(term.measures) & _SOURCES:
             continue
-        head = _RowLabel(raw_label, label, term, total, in_projects)
+        code = row_code(row, lay.codes, raw_label) if side == 0 else ""
+        if side == 0:
+            ctx.entity = _entity(ctx, label, term, total)
+        head = _RowLabel(raw_label, label, term, total, in_projects, code, _row_level(code, total))
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels:
                 continue
             path = [h[j] for h in lay.headers if j < len(h)]
-            facts.extend(_cell(ctx, i, j, row[j] if j < len(row) else "", head, path))
+            cell_facts = _cell(ctx, i, j, row[j] if j < len(row) else "", head, path)
+            facts.extend(cell_facts)
+            _keep_cell(ctx, i, j, row[j] if j < len(row) else "", head, path, cell_facts)
         if side == 0:
             ctx.carryover = carryover
     return facts, in_projects
+
+
+_CODE_PREFIX = re.compile(r"^\s*[\[【]?(\d{3}(?:\d{2}){0,2})(?!\d)")
+_LEVELS = {3: "类", 5: "款", 7: "项"}
+_UNIT_ROW = "本级"
+
+
+def row_code(row: list[str], codes: list[int], label: str = "") -> str:
+    """A row's 类/款/项 code: its code cells joined (201|05|04 → 2010504), else a code before its label."""
+    parts = [re.sub(r"\s", "", row[j]) for j in codes if j < len(row)]
+    digits = [p for p in parts if p.isdigit()]
+    if digits and len(digits) == len([p for p in parts if p]):
+        code = "".join(digits)
+        return code if len(code) in _LEVELS else ""
+    m = _CODE_PREFIX.match(label)
+    return m.group(1) if m else ""
+
+
+def _row_level(code: str, total: bool) -> str:
+    return "合计" if total else _LEVELS.get(len(code), "")
+
+
+def _entity(ctx: TableContext, label: str, term: Term | None, total: bool) -> str:
+    """The unit whose rows follow: a row naming a unit (X局本级, X中心) opens its block; a total closes it."""
+    if total:
+        return ""
+    if term is None and label and (label.endswith(_UNIT_ROW) or is_org_name(label, load("identity"))):
+        return _UNIT_ROW if label.endswith(_UNIT_ROW) else label
+    return ctx.entity
+
+
+def _keep_cell(
+    ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: list[str], facts: list[Fact]
+) -> None:
+    """Record a numeric cell with its row, column and what it was read as (nothing if it was not)."""
+    number = parse_number(text.replace("%", "")) if text.strip() else None
+    if number is None:
+        return
+    header = "/".join(p for p in path if p.strip())
+    fact = facts[0] if facts else None
+    years = _YEAR.findall("".join(path))
+    ctx.cells.append(
+        {
+            "table_id": ctx.table_id,
+            "row": i,
+            "col": j,
+            "value": fact.value if fact else (number if "%" in text else to_wan(number, ctx.factor_unit)),
+            "measure": fact.measure if fact else "",
+            "item": fact.item if fact else "",
+            "year": fact.year if fact else (int(years[-1]) if years else ctx.fiscal_year),
+            "basis": fact.basis if fact else "",
+            "scope": fact.scope if fact else _title_scope(ctx),
+            "entity": ctx.entity,
+            "row_label": head.raw.strip(),
+            "row_code": head.code,
+            "row_level": head.level,
+            "table_kind": ctx.kind.name,
+            "column": header,
+            "change": _is_change_column(header),
+        }
+    )
+
+
+def _is_change_column(header: str) -> bool:
+    """增减 / 增减率 / 比上年增减 columns hold changes, never amounts."""
+    return any(w in squash(header) for w in load("tables")["columns"]["change_columns"])
 
 
 def _class_level(row: list[str], codes: list[int]) -> bool:
@@ -322,6 +407,8 @@ class _RowLabel:
     term: Term | None
     total: bool
     in_projects: bool
+    code: str = ""  # 类/款/项 code (201 / 20101 / 2010101)
+    level: str = ""  # 类 / 款 / 项 / 合计
 
 
 @dataclass(frozen=True)
@@ -333,9 +420,13 @@ class _Reading:
     kind: str
     zero_ok: bool
     basis: str = ""
+    scope: str = ""
 
 
 def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: list[str]) -> list[Fact]:
+    header_text = "/".join(p for p in path if p.strip())
+    if _is_change_column(header_text):
+        return []
     reading = _reading(ctx, column_measure(path, ctx.kind.topics), head, path)
     if reading is None:
         return []
@@ -350,12 +441,14 @@ def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: l
     unit = {"money": "万元", "percent": "%", "score": "分"}.get(reading.kind) or count_unit(reading.measures[0])
     row_loc = ctx.table.row_locations[i] if i < len(ctx.table.row_locations) else ctx.table.location
     location = f"{row_loc} t{ctx.table_id} r{i} c{j}"
-    header_text = "/".join(p for p in path if p.strip())
     evidence = f"{ctx.table.title}｜{head.raw.strip()}｜{header_text}｜{text.strip() or '（空）'}"
     precision = precision_of(text, ctx.factor_unit) if reading.kind == "money" and text.strip() else 0.0
-    scope = _table_scope(ctx, reading)
+    scope = reading.scope or _table_scope(ctx, reading)
     return [
-        Fact(m, value, unit, reading.item, year, basis, evidence, location, "table", precision, "", scope)
+        Fact(
+            m, value, unit, reading.item, year, basis, evidence, location, "table", precision, "", scope,
+            ctx.entity, head.code, head.level, ctx.kind.name, header_text,
+        )
         for m in reading.measures
     ]
 
@@ -364,10 +457,18 @@ def _table_scope(ctx: TableContext, reading: _Reading) -> str:
     """财政拨款 / 一般公共预算 tables state their own scope of expenditure (revenue rows are sources)."""
     if all(m.startswith("revenue.") for m in reading.measures):
         return ""
-    title = squash(ctx.table.title)
-    if ctx.kind.name == "fiscal_summary" or "财政拨款" in title:
+    return _title_scope(ctx)
+
+
+def _title_scope(ctx: TableContext) -> str:
+    """The fund scope a table's title declares (财政拨款收支总表, 一般公共预算支出表, 政府性基金…)."""
+    if ctx.kind.name == "fiscal_summary":
         return "财政拨款"
-    return "一般公共预算" if "一般公共预算" in title else ""
+    title = squash(ctx.table.title)
+    for scope, words in load("tables")["scopes"].items():
+        if any(w in title for w in words):
+            return scope
+    return ""
 
 
 def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[str]) -> _Reading | None:
