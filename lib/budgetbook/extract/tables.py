@@ -35,6 +35,7 @@ _HEADER_WORD = re.compile(r"(?:数|率|额|计|金额|数量|价值|值|预算|�
 _YEAR = re.compile(r"(\d{4})年")
 _TOTAL_MEASURES = {"revenue.total", "expenditure.total", "revenue.current", "expenditure.current"}
 GENERIC, UNKNOWN = "<generic>", "<unknown>"
+_SCOPED = ("revenue.", "expenditure.", "project")
 _SOURCES = set(FUNDING_SOURCES)
 
 
@@ -167,6 +168,19 @@ def is_identity_row(row: list[str]) -> bool:
     return len(cells) == 2 and is_issuer(f"{cells[0]}：{cells[1]}")
 
 
+def is_column_numbers(row: list[str]) -> bool:
+    """A 栏次 row (栏次 | 1 | 2 | 3 …) numbers the columns; it is not data."""
+    cells = [squash(c) for c in row if c.strip()]
+    if any(c in load("tables")["columns"]["column_numbers"] for c in cells):
+        return True
+    numbers = [c for c in cells if c.isdigit()]
+    return (
+        len(numbers) >= 3
+        and len(numbers) == len(cells)
+        and [int(c) for c in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers)))
+    )
+
+
 def is_header_row(row: list[str], seen_data: bool) -> bool:
     """Before any figure every row is a header; later, a row of column names without figures."""
     cells = [c for c in row if c.strip()]
@@ -232,9 +246,7 @@ def table_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: 
     return read_table(table, table_id, fiscal_year, doc_kind)[0]
 
 
-def read_table(
-    table: Table, table_id: int, fiscal_year: int | None, doc_kind: str
-) -> tuple[list[Fact], list[dict]]:
+def read_table(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> tuple[list[Fact], list[dict]]:
     """The facts of one table and every numeric cell of a standard table with its identity."""
     kind = table_kind(table.title + "".join(table.caption))
     if not table.rows:
@@ -255,7 +267,7 @@ def _read_rows(ctx: TableContext) -> list[Fact]:
     seen_data, in_projects = False, False
     lay = layout([], table.rows, width)
     for i, row in enumerate(table.rows):
-        if is_identity_row(row):
+        if is_identity_row(row) or is_column_numbers(row):
             continue
         if is_header_row(row, seen_data):
             pending.append(row)
@@ -299,7 +311,7 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             continue
         code = row_code(row, lay.codes, raw_label) if side == 0 else ""
         if side == 0:
-            ctx.entity = _entity(ctx, label, term, total)
+            ctx.entity = _entity(ctx, [clean_label(row[j]) for j in lay.labels if j < len(row)], label, term, total)
         head = _RowLabel(raw_label, label, term, total, in_projects, code, _row_level(code, total))
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels:
@@ -333,12 +345,14 @@ def _row_level(code: str, total: bool) -> str:
     return "合计" if total else _LEVELS.get(len(code), "")
 
 
-def _entity(ctx: TableContext, label: str, term: Term | None, total: bool) -> str:
-    """The unit whose rows follow: a row naming a unit (X局本级, X中心) opens its block; a total closes it."""
+def _entity(ctx: TableContext, labels: list[str], label: str, term: Term | None, total: bool) -> str:
+    """The unit whose rows these are: a row naming a unit (X局本级, X中心), or a 单位名称 cell,
+    opens its block (merged cells leave the next rows blank); a total row closes it."""
     if total:
         return ""
-    if term is None and label and (label.endswith(_UNIT_ROW) or is_org_name(label, load("identity"))):
-        return _UNIT_ROW if label.endswith(_UNIT_ROW) else label
+    for text in [label, *labels] if term is None else labels:
+        if text and (text.endswith(_UNIT_ROW) or is_org_name(text, load("identity"))):
+            return _UNIT_ROW if text.endswith(_UNIT_ROW) else text
     return ctx.entity
 
 
@@ -446,8 +460,23 @@ def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: l
     scope = reading.scope or _table_scope(ctx, reading)
     return [
         Fact(
-            m, value, unit, reading.item, year, basis, evidence, location, "table", precision, "", scope,
-            ctx.entity, head.code, head.level, ctx.kind.name, header_text,
+            m,
+            value,
+            unit,
+            reading.item,
+            year,
+            basis,
+            evidence,
+            location,
+            "table",
+            precision,
+            "",
+            scope,
+            ctx.entity,
+            head.code,
+            head.level,
+            ctx.kind.name,
+            header_text,
         )
         for m in reading.measures
     ]
@@ -457,6 +486,8 @@ def _table_scope(ctx: TableContext, reading: _Reading) -> str:
     """财政拨款 / 一般公共预算 tables state their own scope of expenditure (revenue rows are sources)."""
     if all(m.startswith("revenue.") for m in reading.measures):
         return ""
+    if not any(m.startswith(_SCOPED) for m in reading.measures):
+        return ""  # "三公", 机关运行经费 … are defined on fiscal funds whatever the table
     return _title_scope(ctx)
 
 
@@ -475,6 +506,10 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
     """Combine row and column: see the module docstring."""
     if column == UNKNOWN or (isinstance(column, Term) and not _unit_fits(column.unit, path)):
         return None
+    source = _source_scope(ctx, column)
+    if source:  # 项目支出表 | 一般公共预算: the row's spending from that source, not revenue
+        own = _reading(ctx, GENERIC, head, path)
+        return None if own is None else _Reading(own.measures, own.item, own.kind, own.zero_ok, own.basis, source)
     if isinstance(column, Term):
         item = column.phrase if column.item else ""
         fits = head.total or not head.label
@@ -486,8 +521,18 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
         item = term.phrase if term.item else ""
         return _Reading(term.measures, item, term.unit, term.zero, term.basis) if _unit_fits(term.unit, path) else None
     if _is_project_row(ctx, head.label, head.total, head.in_projects):
-        return _Reading(("project",), head.raw.strip(), "money", False)
+        # two units' projects of one name are two projects: the unit goes with the name
+        name = head.raw.strip()
+        return _Reading(("project",), f"{name}（{ctx.entity}）" if ctx.entity else name, "money", False)
     return None
+
+
+def _source_scope(ctx: TableContext, column: str | Term) -> str:
+    """In a table of spending, a column headed by a funding source is the spending's scope."""
+    if not isinstance(column, Term) or not ctx.kind.total.startswith("expenditure."):
+        return ""
+    scopes = load("tables")["source_scopes"]
+    return next((scopes[m] for m in column.measures if m in scopes), "")
 
 
 def _is_project_row(ctx: TableContext, label: str, total: bool, in_projects: bool) -> bool:

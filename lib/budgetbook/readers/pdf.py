@@ -25,6 +25,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetbook.document import Block, Document, Location, Paragraph, Table
+from budgetbook.extract.vocab import load
 from budgetbook.outline import heading_rank
 from budgetbook.readers import ReadError
 from budgetbook.readers.captions import is_caption_line, is_issuer, pick_title, unit_from, unit_of
@@ -395,12 +396,38 @@ def _continues(prev: Table, item: _PageTable, title: str, prev_fill: float) -> b
     several one-page tables under one title).
     """
     same_width = max((len(r) for r in item.rows), default=0) == prev.n_cols
+    if _ended_with_total(prev) and _opens_new_header(prev, item):
+        return False  # the previous table is complete and this one has its own column names
     if not title or "续" in title:
         return same_width or prev_fill >= FULL_PAGE  # a part cut at the foot may lack columns
     if not same_width:
         return False
     same_header = bool(item.rows) and [squash(c) for c in item.rows[0]] == [squash(c) for c in prev.rows[0]]
     return squash(title) == squash(prev.title) and prev_fill >= FULL_PAGE and same_header
+
+
+_TOTAL_ROW = re.compile(r"^(?:合计|总计|支出总计|收入总计|收支总计|本年支出合计)$")
+_FIGURE = re.compile(r"^[-−－]?[\d,，]+(?:\.\d+)?%?$")
+
+
+def _ended_with_total(table: Table) -> bool:
+    """The table's last row is its 合计/总计 row."""
+    last = table.rows[-1] if table.rows else []
+    return any(_TOTAL_ROW.match(squash(c)) for c in last)
+
+
+def _opens_new_header(prev: Table, item: _PageTable) -> bool:
+    """The part opens with rows of column names (项目 | 预算数 | 合计 …) that are not the table's own."""
+    columns = load("tables")["columns"]
+    words = {*columns["own"], *columns["generic"], *columns["sides"], *columns["codes"]}
+    head = [[squash(c) for c in r] for r in prev.rows[:MAX_REPEATED_HEADER]]
+    for row in item.rows[:2]:
+        cells = [squash(c) for c in row if c.strip()]
+        if any(_FIGURE.match(c) for c in cells):
+            return False
+        if sum(c in words for c in cells) >= 2:
+            return [squash(c) for c in row] not in head
+    return False
 
 
 def _without_repeated_header(head: list[list[str]], rows: list[list[str]]) -> list[list[str]]:
