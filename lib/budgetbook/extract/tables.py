@@ -93,8 +93,10 @@ def _phrases() -> dict[str, list[Term]]:
 
 
 def row_term(label: str, topics: frozenset[str]) -> Term | None:
-    """The term a row label is, exactly (其他卫生健康支出 is not 卫生健康支出)."""
-    for term in _phrases().get(label, ()):
+    """The term a row label is, exactly (其他卫生健康支出 is not 卫生健康支出); a term of the table's
+    topic first (公务接待费 in a "三公" table is sangong.reception, not the economic item)."""
+    candidates = sorted(_phrases().get(label, ()), key=lambda t: not (t.topic and t.topic in topics))
+    for term in candidates:
         if (
             term.phrase == label
             and not (term.change_only or term.prose_only)
@@ -174,9 +176,10 @@ def is_column_numbers(row: list[str]) -> bool:
     if any(c in load("tables")["columns"]["column_numbers"] for c in cells):
         return True
     numbers = [c for c in cells if c.isdigit()]
+    marks = [c for c in cells if not c.isdigit() and not re.search(r"\w", c)]  # "*", "**" beside the numbers
     return (
         len(numbers) >= 3
-        and len(numbers) == len(cells)
+        and len(numbers) + len(marks) == len(cells)
         and [int(c) for c in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers)))
     )
 
@@ -312,7 +315,7 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
         code = row_code(row, lay.codes, raw_label) if side == 0 else ""
         if side == 0:
             ctx.entity = _entity(ctx, [clean_label(row[j]) for j in lay.labels if j < len(row)], label, term, total)
-        head = _RowLabel(raw_label, label, term, total, in_projects, code, _row_level(code, total))
+        head = _RowLabel(raw_label, label, term, total, in_projects, code, _row_level(code, total), label_col < 0)
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels:
                 continue
@@ -423,6 +426,7 @@ class _RowLabel:
     in_projects: bool
     code: str = ""  # 类/款/项 code (201 / 20101 / 2010101)
     level: str = ""  # 类 / 款 / 项 / 合计
+    bare: bool = False  # the table has no label column (a one-row "三公" table of amounts only)
 
 
 @dataclass(frozen=True)
@@ -515,6 +519,8 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
         fits = head.total or not head.label
         return _Reading(column.measures, item, column.unit, column.zero, column.basis) if fits else None
     term = head.term
+    if head.bare and not head.label and ctx.kind.total and column == GENERIC:
+        return _Reading((ctx.kind.total,), "", "money", False)  # 合计 | 因公出国 | …: the 合计 column
     if head.total and ctx.kind.total and (term is None or head.label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
     if term is not None:
