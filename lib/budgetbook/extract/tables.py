@@ -48,6 +48,7 @@ class Kind:
     projects: str  # "": no projects; "after": rows after a 项目支出 row; "all": every row
     skip_totals: bool = False
     blank_is_zero: bool = True
+    facts: bool = True  # false: cells are kept with their identity but give no facts
 
 
 @dataclass
@@ -72,6 +73,8 @@ def table_kind(title: str) -> Kind | None:
                 frozenset(kind.get("topics", ())),
                 "all" if projects == "all" else "after" if projects else "",
                 kind.get("skip_totals", False),
+                kind.get("blank_is_zero", True),
+                kind.get("facts", True),
             )
     return None
 
@@ -258,7 +261,8 @@ def read_table(table: Table, table_id: int, fiscal_year: int | None, doc_kind: s
     if form or kind is None:
         return form, []
     ctx = TableContext(table, table_id, kind, fiscal_year, doc_kind)
-    return _read_rows(ctx), ctx.cells
+    facts = _read_rows(ctx)
+    return (facts if kind.facts else []), ctx.cells
 
 
 def _read_rows(ctx: TableContext) -> list[Fact]:
