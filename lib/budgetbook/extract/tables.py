@@ -36,6 +36,7 @@ _YEAR = re.compile(r"(\d{4})年")
 _TOTAL_MEASURES = {"revenue.total", "expenditure.total", "revenue.current", "expenditure.current"}
 GENERIC, UNKNOWN = "<generic>", "<unknown>"
 _SCOPED = ("revenue.", "expenditure.", "project")
+_GRAND_TOTAL = "总计"
 _SOURCES = set(FUNDING_SOURCES)
 
 
@@ -49,6 +50,7 @@ class Kind:
     skip_totals: bool = False
     blank_is_zero: bool = True
     facts: bool = True  # false: cells are kept with their identity but give no facts
+    side_totals: tuple[str, ...] = ()  # the measures of a bare 总计 row on each side
 
 
 @dataclass
@@ -75,6 +77,7 @@ def table_kind(title: str) -> Kind | None:
                 kind.get("skip_totals", False),
                 kind.get("blank_is_zero", True),
                 kind.get("facts", True),
+                tuple(kind.get("side_totals", ())),
             )
     return None
 
@@ -319,7 +322,7 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
         code = row_code(row, lay.codes, raw_label) if side == 0 else ""
         if side == 0:
             ctx.entity = _entity(ctx, [clean_label(row[j]) for j in lay.labels if j < len(row)], label, term, total)
-        head = _RowLabel(raw_label, label, term, total, in_projects, code, _row_level(code, total), label_col < 0)
+        head = _RowLabel(raw_label, label, term, total, in_projects, code, _row_level(code, total), label_col < 0, side)
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels:
                 continue
@@ -431,6 +434,7 @@ class _RowLabel:
     code: str = ""  # 类/款/项 code (201 / 20101 / 2010101)
     level: str = ""  # 类 / 款 / 项 / 合计
     bare: bool = False  # the table has no label column (a one-row "三公" table of amounts only)
+    side: int = 0  # which side of a two-sided table (收入 | 支出) the row is on
 
 
 @dataclass(frozen=True)
@@ -525,6 +529,8 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
     term = head.term
     if head.bare and not head.label and ctx.kind.total and column == GENERIC:
         return _Reading((ctx.kind.total,), "", "money", False)  # 合计 | 因公出国 | …: the 合计 column
+    if head.total and head.label == _GRAND_TOTAL and head.side < len(ctx.kind.side_totals) and column == GENERIC:
+        return _Reading((ctx.kind.side_totals[head.side],), "", "money", False)  # 总计 | 2995.39 | 总计 | 2995.39
     if head.total and ctx.kind.total and (term is None or head.label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
     if term is not None:
@@ -538,8 +544,9 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
 
 
 def _source_scope(ctx: TableContext, column: str | Term) -> str:
-    """In a table of spending, a column headed by a funding source is the spending's scope."""
-    if not isinstance(column, Term) or not ctx.kind.total.startswith("expenditure."):
+    """In a table of spending (not 收入总表 nor a 收支总表), a column headed by a funding source
+    is the spending's scope."""
+    if not isinstance(column, Term) or ctx.kind.name in ("revenue", "summary", "fiscal_summary"):
         return ""
     scopes = load("tables")["source_scopes"]
     return next((scopes[m] for m in column.measures if m in scopes), "")
