@@ -538,7 +538,7 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
         return _Reading(term.measures, item, term.unit, term.zero, term.basis) if _unit_fits(term.unit, path) else None
     if _is_project_row(ctx, head.label, head.total, head.in_projects):
         # two units' projects of one name are two projects: the unit goes with the name
-        name = head.raw.strip()
+        name = project_item(head.raw)
         return _Reading(("project",), f"{name}（{ctx.entity}）" if ctx.entity else name, "money", False)
     return None
 
@@ -552,10 +552,30 @@ def _source_scope(ctx: TableContext, column: str | Term) -> str:
     return next((scopes[m] for m in column.measures if m in scopes), "")
 
 
+_PROJECT_CODE = re.compile(r"^\s*[\[【(（]?[A-Za-z]{0,4}\d{6,}[\]】)）]?\s*[-－_—:：、.．]?\s*")
+
+
+def project_item(label: str) -> str:
+    """A project's name without its code (330100…-法治杭州建设 is 法治杭州建设): one project, one name."""
+    return _PROJECT_CODE.sub("", label.strip()) or label.strip()
+
+
+def is_project_category(label: str) -> bool:
+    """其他经转类, 特定目标类: a category of projects, not a project."""
+    categories = load("tables")["project_categories"]
+    return label in categories["names"] or (label.endswith(tuple(categories["endings"])) and len(label) <= 8)
+
+
 def _is_project_row(ctx: TableContext, label: str, total: bool, in_projects: bool) -> bool:
     """A row naming a project: in a project list, or after 项目支出 in a self-evaluation table."""
     wanted = ctx.kind.projects == "all" or (ctx.kind.projects == "after" and in_projects)
-    return wanted and not total and bool(project_name(label)) and not is_org_name(label, load("identity"))
+    return (
+        wanted
+        and not total
+        and bool(project_name(label))
+        and not is_org_name(label, load("identity"))
+        and not is_project_category(project_item(label))
+    )
 
 
 def form_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> list[Fact]:
