@@ -51,6 +51,7 @@ class Kind:
     blank_is_zero: bool = True
     facts: bool = True  # false: cells are kept with their identity but give no facts
     side_totals: tuple[str, ...] = ()  # the measures of a bare 总计 row on each side
+    as_items: frozenset[str] = frozenset()  # measures whose rows are economic items here
 
 
 @dataclass
@@ -78,6 +79,7 @@ def table_kind(title: str) -> Kind | None:
                 kind.get("blank_is_zero", True),
                 kind.get("facts", True),
                 tuple(kind.get("side_totals", ())),
+                frozenset(kind.get("as_items", ())),
             )
     return None
 
@@ -533,6 +535,9 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
         return _Reading((ctx.kind.side_totals[head.side],), "", "money", False)  # 总计 | 2995.39 | 总计 | 2995.39
     if head.total and ctx.kind.total and (term is None or head.label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
+    if term is not None and set(term.measures) <= ctx.kind.as_items:
+        fits = _unit_fits("money", path)
+        return _Reading(("expenditure.economic",), term.phrase, "money", term.zero) if fits else None
     if term is not None:
         item = term.phrase if term.item else ""
         return _Reading(term.measures, item, term.unit, term.zero, term.basis) if _unit_fits(term.unit, path) else None
