@@ -89,8 +89,8 @@ def test_basic_expenditure_table_gives_personnel_public_and_items_not_basic() ->
     )
     assert got[("expenditure.personnel", "", 2026, "budget")] == [2906.8]
     assert got[("expenditure.public", "", 2026, "budget")] == [838.27]
-    assert got[("meeting_fee", "", 2026, "budget")] == [21.6]
-    assert got[("training_fee", "", 2026, "budget")] == [28.22]
+    assert got[("meeting_fee", "基本支出", 2026, "budget")] == [21.6]  # the basic part of 会议费
+    assert got[("training_fee", "基本支出", 2026, "budget")] == [28.22]
     assert got[("expenditure.economic", "基本工资", 2026, "budget")] == [500.0]
     assert ("expenditure.basic", "", 2026, "budget") not in got  # general-budget scope only
 

@@ -113,7 +113,7 @@ def test_shanghai_revenue_table_over_two_pages_with_function_codes(cells, tables
     assert t.pages == "8,9"
     own = cells.loc[cells.doc_id.str.startswith(doc) & (cells.table_id == t.table_id)]
     cls = one(own, doc, row_code="204", column="收入预算/合计")
-    assert (cls.row_level, cls.measure, cls.item, cls.value) == ("类", "expenditure.function", "公共安全支出", 8243.0239)
+    assert (cls.row_level, cls.measure, cls["item"], cls.value) == ("类", "expenditure.function", "公共安全支出", 8243.0239)
     assert one(own, doc, row_code="20408", column="收入预算/合计").row_level == "款"
     item = one(own, doc, row_code="2040801", column="收入预算/合计")
     assert (item.row_level, item.row_label, item.value, item.measure) == ("项", "行政运行", 7888.6239, "")
@@ -140,7 +140,7 @@ def test_suzhou_expenditure_table_hierarchy(cells, tables) -> None:
     assert total.loc["合计", "value"] == 64090.74 and total.loc["合计", "measure"] == "expenditure.total"
     assert total.loc["基本支出", "measure"] == "expenditure.basic" and total.loc["项目支出", "value"] == 57195.0
     cls = one(own, doc, row_code="201", column="合计")
-    assert (cls.row_level, cls.item, cls.value) == ("类", "一般公共服务支出", 4523.04)
+    assert (cls.row_level, cls["item"], cls.value) == ("类", "一般公共服务支出", 4523.04)
     assert one(own, doc, row_code="20103", column="合计").row_level == "款"
 
 

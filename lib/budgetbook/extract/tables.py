@@ -37,6 +37,7 @@ _TOTAL_MEASURES = {"revenue.total", "expenditure.total", "revenue.current", "exp
 GENERIC, UNKNOWN = "<generic>", "<unknown>"
 _SCOPED = ("revenue.", "expenditure.", "project")
 _GRAND_TOTAL = "总计"
+_BASIC_PART = "基本支出"
 _SOURCES = set(FUNDING_SOURCES)
 
 
@@ -323,7 +324,9 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             continue
         code = row_code(row, lay.codes, raw_label) if side == 0 else ""
         if side == 0:
-            ctx.entity = _entity(ctx, [clean_label(row[j]) for j in lay.labels if j < len(row)], label, term, total)
+            units = [clean_label(row[j]) for j in _entity_columns(lay) if j < len(row) and row[j].strip()]
+            labels = units[-1:] or [clean_label(row[j]) for j in lay.labels if j < len(row)]
+            ctx.entity = _entity(ctx, labels, label, term, total, bool(units))
         head = _RowLabel(raw_label, label, term, total, in_projects, code, _row_level(code, total), label_col < 0, side)
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels:
@@ -357,11 +360,21 @@ def _row_level(code: str, total: bool) -> str:
     return "合计" if total else _LEVELS.get(len(code), "")
 
 
-def _entity(ctx: TableContext, labels: list[str], label: str, term: Term | None, total: bool) -> str:
-    """The unit whose rows these are: a row naming a unit (X局本级, X中心), or a 单位名称 cell,
+def _entity_columns(lay: Layout) -> list[int]:
+    """Label columns headed 单位名称 (a multi-unit table names each row's unit there)."""
+    words = load("tables")["columns"]["entity"]
+    return [j for j in lay.labels if any(clean_label(h[j]) in words for h in lay.headers if j < len(h))]
+
+
+def _entity(
+    ctx: TableContext, labels: list[str], label: str, term: Term | None, total: bool, named: bool = False
+) -> str:
+    """The unit whose rows these are: a 单位名称 cell, or a row naming a unit (X局本级, X中心),
     opens its block (merged cells leave the next rows blank); a total row closes it."""
     if total:
         return ""
+    if named:
+        return _UNIT_ROW if labels[0].endswith(_UNIT_ROW) else labels[0]
     for text in [label, *labels] if term is None else labels:
         if text and (text.endswith(_UNIT_ROW) or is_org_name(text, load("identity"))):
             return _UNIT_ROW if text.endswith(_UNIT_ROW) else text
@@ -536,8 +549,8 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
     if head.total and ctx.kind.total and (term is None or head.label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
     if term is not None and set(term.measures) <= ctx.kind.as_items:
-        fits = _unit_fits("money", path)
-        return _Reading(("expenditure.economic",), term.phrase, "money", term.zero) if fits else None
+        fits = _unit_fits("money", path)  # 会议费 of the basic spending only: the part is its item
+        return _Reading(term.measures, _BASIC_PART, "money", term.zero) if fits else None
     if term is not None:
         item = term.phrase if term.item else ""
         return _Reading(term.measures, item, term.unit, term.zero, term.basis) if _unit_fits(term.unit, path) else None
