@@ -180,16 +180,18 @@ def is_identity_row(row: list[str]) -> bool:
 
 
 def is_column_numbers(row: list[str]) -> bool:
-    """A 栏次 row (栏次 | 1 | 2 | 3 …) numbers the columns; it is not data."""
+    """A 栏次 row (栏次 | 1 | 2 | 3 …, or just 1 2 3 …) numbers the columns; it is not data."""
     cells = [squash(c) for c in row if c.strip()]
-    if any(c in load("tables")["columns"]["column_numbers"] for c in cells):
+    named = [c for c in cells if c in load("tables")["columns"]["column_numbers"]]
+    rest = [c for c in cells if c not in named]
+    numbers = [c for c in rest if c.isdigit()]
+    marks = [c for c in rest if not c.isdigit() and not re.search(r"\w", c)]  # "*", "**" beside the numbers
+    if len(numbers) + len(marks) != len(rest):
+        return False
+    if named:
         return True
-    numbers = [c for c in cells if c.isdigit()]
-    marks = [c for c in cells if not c.isdigit() and not re.search(r"\w", c)]  # "*", "**" beside the numbers
-    return (
-        len(numbers) >= 3
-        and len(numbers) + len(marks) == len(cells)
-        and [int(c) for c in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers)))
+    return len(numbers) >= 3 and [int(c) for c in numbers] == list(
+        range(int(numbers[0]), int(numbers[0]) + len(numbers))
     )
 
 
