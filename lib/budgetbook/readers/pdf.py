@@ -125,6 +125,7 @@ def _open_error(exc: Exception, data: bytes) -> ReadError:
 
 
 def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
+    page = page.dedupe_chars()  # bold printed as every character twice, one over the other (惠惠州州)
     tables = [t for t in page.find_tables() if _is_real_table(t)]
     boxes = [t.bbox for t in tables]
 
@@ -152,7 +153,7 @@ def _merge_shifted_lines(raw_lines: list[dict]) -> list[dict]:
     merged: list[dict] = []
     for raw in sorted(raw_lines, key=lambda r: r["top"]):
         prev = merged[-1] if merged else None
-        if prev is not None and _overlap(prev, raw) >= SAME_LINE_OVERLAP:
+        if prev is not None and (_overlap(prev, raw) >= SAME_LINE_OVERLAP or _stray_punctuation(prev, raw)):
             chars = sorted(prev["chars"] + raw["chars"], key=lambda c: c["x0"])
             merged[-1] = {
                 "text": _chars_text(chars),
@@ -165,6 +166,17 @@ def _merge_shifted_lines(raw_lines: list[dict]) -> list[dict]:
         else:
             merged.append(raw)
     return merged
+
+
+_PUNCTUATION_ONLY = re.compile(r"^[\s、，。；：:;,.（）()“”《》·]+$")
+STRAY_GAP = 3.0  # points between a punctuation-only line and the line it belongs to
+
+
+def _stray_punctuation(a: dict, b: dict) -> bool:
+    """Punctuation set on a baseline of its own ("一 主要职责" above "、"): it belongs to the line it touches."""
+    if not (_PUNCTUATION_ONLY.match(a["text"]) or _PUNCTUATION_ONLY.match(b["text"])):
+        return False
+    return min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > -STRAY_GAP
 
 
 def _overlap(a: dict, b: dict) -> float:
