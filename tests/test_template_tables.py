@@ -207,3 +207,45 @@ def test_foshan_line_numbers_are_not_figures(foshan) -> None:
     assert got[("expenditure.function", "一般公共服务支出")] == 0.0
     summary = [c for c in foshan.cells if c["table_kind"] == "summary"]
     assert not any(c["column"].endswith("行次") for c in summary)
+
+
+# Titles, column-number rows and reader quirks, on lines and rows as printed -------------------
+
+
+def test_titles_wherever_printed() -> None:
+    from budgetbook.readers.captions import caption_parts, pick_title
+
+    # 上海 draws title and issuer in one cell of the frame; 苏州 prints 公开表N, title, 部门 and unit on a line
+    assert pick_title(["2026年预算单位财政拨款收支预算总表编制单位：上海市统计局 单位：元"]) == (
+        "2026年预算单位财政拨款收支预算总表"
+    )
+    assert caption_parts("公开03表 支出总表 部门：苏州市数据局 单位：万元") == [
+        "公开03表",
+        "支出总表",
+        "部门：苏州市数据局",
+        "单位：万元",
+    ]
+    assert pick_title(["表10：2026年市级部门项目支出预算表"]) == "2026年市级部门项目支出预算表"
+
+
+def test_column_number_rows() -> None:
+    from budgetbook.extract.tables import is_column_numbers
+
+    assert is_column_numbers(["栏 次", "", "1", "栏 次", "", "2"])  # 佛山 决算总表
+    assert is_column_numbers(["**", "", "1", "2", "3", "4"])  # 杭州 三公 table
+    assert not is_column_numbers(["项 目", "行次", "决算数", "项 目", "行次", "决算数"])  # a header row
+    assert not is_column_numbers(["合计", "1", "2", "3"])
+
+
+def test_stray_punctuation_joins_its_line() -> None:
+    from budgetbook.readers.pdf import _merge_shifted_lines
+
+    def line(text: str, top: float, xs: list[float]) -> dict:
+        chars = [{"text": ch, "x0": x, "x1": x + 10, "size": 10} for ch, x in zip(text, xs, strict=True)]
+        return {"text": text, "x0": xs[0], "x1": xs[-1] + 10, "top": top, "bottom": top + 10, "chars": chars}
+
+    heading = line("一主要职责", 100, [0, 20, 30, 40, 50])  # the 、 left a blank where it belongs
+    merged = _merge_shifted_lines([heading, line("、", 111, [10])])
+    assert [m["text"] for m in merged] == ["一、主要职责"]
+    apart = _merge_shifted_lines([heading, line("二机构设置", 130, [0, 10, 20, 30, 40])])
+    assert len(apart) == 2
