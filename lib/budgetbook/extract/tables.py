@@ -62,6 +62,7 @@ class Layout:
     headers: list[list[str]]  # header rows in force, filled across spans
     labels: list[int]
     codes: list[int]
+    numbers: list[int] = field(default_factory=list)  # 行次 columns: line numbers, neither codes nor amounts
 
 
 def table_kind(title: str) -> Kind | None:
@@ -219,7 +220,9 @@ def fill_spans(headers: list[list[str]], width: int) -> list[list[str]]:
 def layout(headers: list[list[str]], data: list[list[str]], width: int) -> Layout:
     filled = fill_spans(headers, width)
     code_words = set(load("tables")["columns"]["codes"])
-    codes = [j for j in range(width) if any(clean_label(r[j]) in code_words for r in filled)]
+    line_words = set(load("tables")["columns"]["line_numbers"])
+    numbers = [j for j in range(width) if any(clean_label(r[j]) in line_words for r in filled)]
+    codes = [j for j in range(width) if j not in numbers and any(clean_label(r[j]) in code_words for r in filled)]
     generic = set(load("tables")["columns"]["generic"])
 
     def amount_header(j: int) -> bool:
@@ -229,9 +232,11 @@ def layout(headers: list[list[str]], data: list[list[str]], width: int) -> Layou
     labels = [
         j
         for j in range(width)
-        if j not in codes and not amount_header(j) and _mostly_text([r[j] for r in data if j < len(r)])
+        if j not in codes + numbers
+        and not amount_header(j)
+        and _mostly_text([r[j] for r in data if j < len(r)])
     ]
-    return Layout(filled, labels, codes)
+    return Layout(filled, labels, codes, numbers)
 
 
 def _mostly_text(cells: list[str]) -> bool:
@@ -331,7 +336,7 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             ctx.entity = _entity(ctx, labels, label, term, total, bool(units))
         head = _RowLabel(raw_label, label, term, total, in_projects, code, _row_level(code, total), label_col < 0, side)
         for j in range(max(label_col + 1, 0), end):
-            if j in lay.codes or j in lay.labels:
+            if j in lay.codes or j in lay.labels or j in lay.numbers:
                 continue
             path = [h[j] for h in lay.headers if j < len(h)]
             cell_facts = _cell(ctx, i, j, row[j] if j < len(row) else "", head, path)
