@@ -518,6 +518,8 @@ def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: l
 
 def _table_scope(ctx: TableContext, reading: _Reading) -> str:
     """财政拨款 / 一般公共预算 tables state their own scope of expenditure (revenue rows are sources)."""
+    if ctx.kind.name == "fiscal_summary" and "revenue.carryover" in reading.measures:
+        return "财政拨款"  # 年初财政拨款结转和结余: the fiscal part of the carry-over only
     if all(m.startswith("revenue.") for m in reading.measures):
         return ""
     if not any(m.startswith(_SCOPED) for m in reading.measures):
