@@ -89,8 +89,8 @@ def test_basic_expenditure_table_gives_personnel_public_and_items_not_basic() ->
     )
     assert got[("expenditure.personnel", "", 2026, "budget")] == [2906.8]
     assert got[("expenditure.public", "", 2026, "budget")] == [838.27]
-    assert got[("meeting_fee", "", 2026, "budget")] == [21.6]
-    assert got[("training_fee", "", 2026, "budget")] == [28.22]
+    assert got[("meeting_fee", "基本支出", 2026, "budget")] == [21.6]  # the basic part of 会议费
+    assert got[("training_fee", "基本支出", 2026, "budget")] == [28.22]
     assert got[("expenditure.economic", "基本工资", 2026, "budget")] == [500.0]
     assert ("expenditure.basic", "", 2026, "budget") not in got  # general-budget scope only
 
@@ -102,11 +102,14 @@ def test_project_list_and_its_total() -> None:
         ["", "合计", "2,131.61", "2,008.00", "", "123.61"],
         ["杭州市气象局", "气象业务建设", "1,097.02", "1,002.10", "", "94.92"],
     ]
-    got = by_measure(table_facts(table("表10：2026年市级部门项目支出预算表", "万元", rows), 10, 2026, "budget"))
-    assert got[("expenditure.project", "", 2026, "budget")] == [2131.61]
-    assert got[("project", "气象业务建设", 2026, "budget")] == [1097.02]
-    assert got[("revenue.general_budget", "", 2026, "budget")] == [2008.0]  # the total row's source column
-    assert not any(k[0] == "project" and "杭州市气象局" in k[1] for k in got)
+    facts = table_facts(table("表10：2026年市级部门项目支出预算表", "万元", rows), 10, 2026, "budget")
+    scoped = {(f.measure, f.item, f.scope, f.entity): f.value for f in facts}
+    assert scoped[("expenditure.project", "", "", "")] == 2131.61
+    # a source column of a spending table is that source's part of the spending, not revenue
+    assert scoped[("expenditure.project", "", "一般公共预算", "")] == 2008.0
+    assert scoped[("project", "气象业务建设（杭州市气象局）", "", "杭州市气象局")] == 1097.02
+    assert not any(f.measure.startswith("revenue.") for f in facts)
+    assert not any(f.measure == "project" and f.item == "杭州市气象局" for f in facts)
 
 
 def test_one_project_form() -> None:

@@ -59,6 +59,20 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "text": "string",
         "page": "Int64",
         "line": "Int64",
+        # the identity of a numeric cell of a standard table (blank for other cells)
+        "value": "float64",
+        "measure": "string",
+        "item": "string",
+        "year": "Int64",
+        "basis": "string",
+        "scope": "string",
+        "entity": "string",
+        "row_label": "string",
+        "row_code": "string",
+        "row_level": "string",
+        "table_kind": "string",
+        "column": "string",
+        "change": "boolean",
     },
     "facts": {
         "doc_id": "string",
@@ -74,6 +88,11 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "precision": "float64",
         "of": "string",
         "scope": "string",
+        "entity": "string",
+        "row_code": "string",
+        "row_level": "string",
+        "table_kind": "string",
+        "column": "string",
     },
     "indicators": {
         "doc_id": "string",
@@ -199,7 +218,9 @@ def table_records(doc: Document) -> list[dict]:
     ]
 
 
-def cell_records(doc: Document) -> list[dict]:
+def cell_records(doc: Document, extraction: Extraction | None = None) -> list[dict]:
+    """Every cell as printed; numeric cells of standard tables with what they were read as."""
+    read = {(c["table_id"], c["row"], c["col"]): c for c in (extraction.cells if extraction else [])}
     out = []
     for table_id, table in enumerate(doc.tables, start=1):
         for r, row in enumerate(table.rows):
@@ -213,6 +234,7 @@ def cell_records(doc: Document) -> list[dict]:
                     "text": text,
                     "page": loc.page,
                     "line": loc.line,
+                    **read.get((table_id, r, c), {}),
                 }
                 for c, text in enumerate(row)
             )
@@ -246,7 +268,7 @@ def build_frames(
         "indicators": typed("indicators", ({"doc_id": doc_id, **i} for doc_id, x in found for i in x.indicators)),
         "paragraphs": typed("paragraphs", (r for d in docs for r in paragraph_records(d))),
         "tables": typed("tables", (r for d in docs for r in table_records(d))),
-        "table_cells": typed("table_cells", (r for d in docs for r in cell_records(d))),
+        "table_cells": typed("table_cells", (r for d in docs for r in cell_records(d, extractions.get(d.doc_id)))),
         "problems": typed("problems", problem_records(problems)),
     }
     frames.update(audit_frames(frames))

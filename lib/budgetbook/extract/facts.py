@@ -40,7 +40,12 @@ class Fact:
     source: str = "prose"  # prose or table
     precision: float = 0.0  # half a unit of the last printed digit, in `unit` (13434万元 → 0.5)
     of: str = ""  # for a share (….share): the measure it is a share of
-    scope: str = ""  # "" department-wide; 财政拨款 / 一般公共预算 when stated for that part only
+    scope: str = ""  # "" all funds; 财政拨款 / 一般公共预算 / 政府性基金 … when stated for that part only
+    entity: str = ""  # "" the department as a whole; 本级 or a named subordinate unit of a multi-unit table
+    row_code: str = ""  # table cells: the 类/款/项 code of the row (201, 20101, 2010101) where printed
+    row_level: str = ""  # table cells: 类 / 款 / 项 / 合计 (the row's place in the hierarchy), "" if none
+    table_kind: str = ""  # table cells: the standard table the cell belongs to (data/tables.toml kinds)
+    column: str = ""  # table cells: the column's meaning (its header path, top to bottom, joined by /)
 
     def record(self, doc_id: str) -> dict:
         return {"doc_id": doc_id, **self.__dict__}

@@ -363,9 +363,7 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         found = (_term_of(_topic_totals()[local]), found[1])  # 三公…支出决算为0.00万元
     change = change_word(label) if fig.kind in ("money", "percent") else None
     if change and any(w in before for w in load("measures")["reason"]["words"]):
-        change = None  # 主要原因是新增…31000万元: a reason, not the change itself
-        if found is None:
-            return
+        return  # 主要原因是基本支出增加335.94万元: a part's change given as a reason, never a level
     if change and (found is None or change[1] >= found[1] - len(found[0].phrase)):
         named = match_term(label[: change[1]], "money", topic, values=False)
         if named and not named[0].change:

@@ -16,7 +16,7 @@ comes from its row label and its column header, both named with the prose vocabu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from budgetbook.document import Table
@@ -35,6 +35,9 @@ _HEADER_WORD = re.compile(r"(?:数|率|额|计|金额|数量|价值|值|预算|�
 _YEAR = re.compile(r"(\d{4})年")
 _TOTAL_MEASURES = {"revenue.total", "expenditure.total", "revenue.current", "expenditure.current"}
 GENERIC, UNKNOWN = "<generic>", "<unknown>"
+_SCOPED = ("revenue.", "expenditure.", "project")
+_GRAND_TOTAL = "总计"
+_BASIC_PART = "基本支出"
 _SOURCES = set(FUNDING_SOURCES)
 
 
@@ -47,6 +50,9 @@ class Kind:
     projects: str  # "": no projects; "after": rows after a 项目支出 row; "all": every row
     skip_totals: bool = False
     blank_is_zero: bool = True
+    facts: bool = True  # false: cells are kept with their identity but give no facts
+    side_totals: tuple[str, ...] = ()  # the measures of a bare 总计 row on each side
+    as_items: frozenset[str] = frozenset()  # measures whose rows are economic items here
 
 
 @dataclass
@@ -56,6 +62,7 @@ class Layout:
     headers: list[list[str]]  # header rows in force, filled across spans
     labels: list[int]
     codes: list[int]
+    numbers: list[int] = field(default_factory=list)  # 行次 columns: line numbers, neither codes nor amounts
 
 
 def table_kind(title: str) -> Kind | None:
@@ -71,6 +78,10 @@ def table_kind(title: str) -> Kind | None:
                 frozenset(kind.get("topics", ())),
                 "all" if projects == "all" else "after" if projects else "",
                 kind.get("skip_totals", False),
+                kind.get("blank_is_zero", True),
+                kind.get("facts", True),
+                tuple(kind.get("side_totals", ())),
+                frozenset(kind.get("as_items", ())),
             )
     return None
 
@@ -92,8 +103,10 @@ def _phrases() -> dict[str, list[Term]]:
 
 
 def row_term(label: str, topics: frozenset[str]) -> Term | None:
-    """The term a row label is, exactly (其他卫生健康支出 is not 卫生健康支出)."""
-    for term in _phrases().get(label, ()):
+    """The term a row label is, exactly (其他卫生健康支出 is not 卫生健康支出); a term of the table's
+    topic first (公务接待费 in a "三公" table is sangong.reception, not the economic item)."""
+    candidates = sorted(_phrases().get(label, ()), key=lambda t: not (t.topic and t.topic in topics))
+    for term in candidates:
         if (
             term.phrase == label
             and not (term.change_only or term.prose_only)
@@ -167,6 +180,22 @@ def is_identity_row(row: list[str]) -> bool:
     return len(cells) == 2 and is_issuer(f"{cells[0]}：{cells[1]}")
 
 
+def is_column_numbers(row: list[str]) -> bool:
+    """A 栏次 row (栏次 | 1 | 2 | 3 …, or just 1 2 3 …) numbers the columns; it is not data."""
+    cells = [squash(c) for c in row if c.strip()]
+    named = [c for c in cells if c in load("tables")["columns"]["column_numbers"]]
+    rest = [c for c in cells if c not in named]
+    numbers = [c for c in rest if c.isdigit()]
+    marks = [c for c in rest if not c.isdigit() and not re.search(r"\w", c)]  # "*", "**" beside the numbers
+    if len(numbers) + len(marks) != len(rest):
+        return False
+    if named:
+        return True
+    return len(numbers) >= 3 and [int(c) for c in numbers] == list(
+        range(int(numbers[0]), int(numbers[0]) + len(numbers))
+    )
+
+
 def is_header_row(row: list[str], seen_data: bool) -> bool:
     """Before any figure every row is a header; later, a row of column names without figures."""
     cells = [c for c in row if c.strip()]
@@ -191,7 +220,9 @@ def fill_spans(headers: list[list[str]], width: int) -> list[list[str]]:
 def layout(headers: list[list[str]], data: list[list[str]], width: int) -> Layout:
     filled = fill_spans(headers, width)
     code_words = set(load("tables")["columns"]["codes"])
-    codes = [j for j in range(width) if any(clean_label(r[j]) in code_words for r in filled)]
+    line_words = set(load("tables")["columns"]["line_numbers"])
+    numbers = [j for j in range(width) if any(clean_label(r[j]) in line_words for r in filled)]
+    codes = [j for j in range(width) if j not in numbers and any(clean_label(r[j]) in code_words for r in filled)]
     generic = set(load("tables")["columns"]["generic"])
 
     def amount_header(j: int) -> bool:
@@ -201,9 +232,11 @@ def layout(headers: list[list[str]], data: list[list[str]], width: int) -> Layou
     labels = [
         j
         for j in range(width)
-        if j not in codes and not amount_header(j) and _mostly_text([r[j] for r in data if j < len(r)])
+        if j not in codes + numbers
+        and not amount_header(j)
+        and _mostly_text([r[j] for r in data if j < len(r)])
     ]
-    return Layout(filled, labels, codes)
+    return Layout(filled, labels, codes, numbers)
 
 
 def _mostly_text(cells: list[str]) -> bool:
@@ -219,6 +252,8 @@ class TableContext:
     fiscal_year: int | None
     doc_kind: str
     carryover: bool = False  # reading the rows below a 上年结转 row
+    entity: str = ""  # the unit whose rows are being read in a multi-unit table ("" the department)
+    cells: list[dict] = field(default_factory=list)  # every numeric cell, read or not
 
     @property
     def factor_unit(self) -> str:
@@ -227,13 +262,24 @@ class TableContext:
 
 def table_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> list[Fact]:
     """All facts of one table (none if it is not a standard table)."""
+    return read_table(table, table_id, fiscal_year, doc_kind)[0]
+
+
+def read_table(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> tuple[list[Fact], list[dict]]:
+    """The facts of one table and every numeric cell of a standard table with its identity."""
     kind = table_kind(table.title + "".join(table.caption))
     if not table.rows:
-        return []
+        return [], []
     form = form_facts(table, table_id, fiscal_year, doc_kind)
     if form or kind is None:
-        return form
+        return form, []
     ctx = TableContext(table, table_id, kind, fiscal_year, doc_kind)
+    facts = _read_rows(ctx)
+    return (facts if kind.facts else []), ctx.cells
+
+
+def _read_rows(ctx: TableContext) -> list[Fact]:
+    table = ctx.table
     width = table.n_cols
     facts: list[Fact] = []
     headers: list[list[str]] = []
@@ -241,7 +287,7 @@ def table_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: 
     seen_data, in_projects = False, False
     lay = layout([], table.rows, width)
     for i, row in enumerate(table.rows):
-        if is_identity_row(row):
+        if is_identity_row(row) or is_column_numbers(row):
             continue
         if is_header_row(row, seen_data):
             pending.append(row)
@@ -283,15 +329,100 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             carryover = False
         elif term and carryover and set(term.measures) & _SOURCES:
             continue
-        head = _RowLabel(raw_label, label, term, total, in_projects)
+        code = row_code(row, lay.codes, raw_label) if side == 0 else ""
+        if side == 0:
+            units = [clean_label(row[j]) for j in _entity_columns(lay) if j < len(row) and row[j].strip()]
+            labels = units[-1:] or [clean_label(row[j]) for j in lay.labels if j < len(row)]
+            ctx.entity = _entity(ctx, labels, label, term, total, bool(units))
+        head = _RowLabel(raw_label, label, term, total, in_projects, code, _row_level(code, total), label_col < 0, side)
         for j in range(max(label_col + 1, 0), end):
-            if j in lay.codes or j in lay.labels:
+            if j in lay.codes or j in lay.labels or j in lay.numbers:
                 continue
             path = [h[j] for h in lay.headers if j < len(h)]
-            facts.extend(_cell(ctx, i, j, row[j] if j < len(row) else "", head, path))
+            cell_facts = _cell(ctx, i, j, row[j] if j < len(row) else "", head, path)
+            facts.extend(cell_facts)
+            _keep_cell(ctx, i, j, row[j] if j < len(row) else "", head, path, cell_facts)
         if side == 0:
             ctx.carryover = carryover
     return facts, in_projects
+
+
+_CODE_PREFIX = re.compile(r"^\s*[\[【]?(\d{3}(?:\d{2}){0,2})(?!\d)")
+_LEVELS = {3: "类", 5: "款", 7: "项"}
+_UNIT_ROW = "本级"
+
+
+def row_code(row: list[str], codes: list[int], label: str = "") -> str:
+    """A row's 类/款/项 code: its code cells joined (201|05|04 → 2010504), else a code before its label."""
+    parts = [re.sub(r"\s", "", row[j]) for j in codes if j < len(row)]
+    digits = [p for p in parts if p.isdigit()]
+    if digits and len(digits) == len([p for p in parts if p]):
+        code = "".join(digits)
+        return code if len(code) in _LEVELS else ""
+    m = _CODE_PREFIX.match(label)
+    return m.group(1) if m else ""
+
+
+def _row_level(code: str, total: bool) -> str:
+    return "合计" if total else _LEVELS.get(len(code), "")
+
+
+def _entity_columns(lay: Layout) -> list[int]:
+    """Label columns headed 单位名称 (a multi-unit table names each row's unit there)."""
+    words = load("tables")["columns"]["entity"]
+    return [j for j in lay.labels if any(clean_label(h[j]) in words for h in lay.headers if j < len(h))]
+
+
+def _entity(
+    ctx: TableContext, labels: list[str], label: str, term: Term | None, total: bool, named: bool = False
+) -> str:
+    """The unit whose rows these are: a 单位名称 cell, or a row naming a unit (X局本级, X中心),
+    opens its block (merged cells leave the next rows blank); a total row closes it."""
+    if total:
+        return ""
+    if named:
+        return _UNIT_ROW if labels[0].endswith(_UNIT_ROW) else labels[0]
+    for text in [label, *labels] if term is None else labels:
+        if text and (text.endswith(_UNIT_ROW) or is_org_name(text, load("identity"))):
+            return _UNIT_ROW if text.endswith(_UNIT_ROW) else text
+    return ctx.entity
+
+
+def _keep_cell(
+    ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: list[str], facts: list[Fact]
+) -> None:
+    """Record a numeric cell with its row, column and what it was read as (nothing if it was not)."""
+    number = parse_number(text.replace("%", "")) if text.strip() else None
+    if number is None:
+        return
+    header = "/".join(p for p in path if p.strip())
+    fact = facts[0] if facts else None
+    years = _YEAR.findall("".join(path))
+    ctx.cells.append(
+        {
+            "table_id": ctx.table_id,
+            "row": i,
+            "col": j,
+            "value": fact.value if fact else (number if "%" in text else to_wan(number, ctx.factor_unit)),
+            "measure": fact.measure if fact else "",
+            "item": fact.item if fact else "",
+            "year": fact.year if fact else (int(years[-1]) if years else ctx.fiscal_year),
+            "basis": fact.basis if fact else "",
+            "scope": fact.scope if fact else _title_scope(ctx),
+            "entity": ctx.entity,
+            "row_label": head.raw.strip(),
+            "row_code": head.code,
+            "row_level": head.level,
+            "table_kind": ctx.kind.name,
+            "column": header,
+            "change": _is_change_column(header),
+        }
+    )
+
+
+def _is_change_column(header: str) -> bool:
+    """增减 / 增减率 / 比上年增减 columns hold changes, never amounts."""
+    return any(w in squash(header) for w in load("tables")["columns"]["change_columns"])
 
 
 def _class_level(row: list[str], codes: list[int]) -> bool:
@@ -322,6 +453,10 @@ class _RowLabel:
     term: Term | None
     total: bool
     in_projects: bool
+    code: str = ""  # 类/款/项 code (201 / 20101 / 2010101)
+    level: str = ""  # 类 / 款 / 项 / 合计
+    bare: bool = False  # the table has no label column (a one-row "三公" table of amounts only)
+    side: int = 0  # which side of a two-sided table (收入 | 支出) the row is on
 
 
 @dataclass(frozen=True)
@@ -333,9 +468,13 @@ class _Reading:
     kind: str
     zero_ok: bool
     basis: str = ""
+    scope: str = ""
 
 
 def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: list[str]) -> list[Fact]:
+    header_text = "/".join(p for p in path if p.strip())
+    if _is_change_column(header_text):
+        return []
     reading = _reading(ctx, column_measure(path, ctx.kind.topics), head, path)
     if reading is None:
         return []
@@ -350,49 +489,120 @@ def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: l
     unit = {"money": "万元", "percent": "%", "score": "分"}.get(reading.kind) or count_unit(reading.measures[0])
     row_loc = ctx.table.row_locations[i] if i < len(ctx.table.row_locations) else ctx.table.location
     location = f"{row_loc} t{ctx.table_id} r{i} c{j}"
-    header_text = "/".join(p for p in path if p.strip())
     evidence = f"{ctx.table.title}｜{head.raw.strip()}｜{header_text}｜{text.strip() or '（空）'}"
     precision = precision_of(text, ctx.factor_unit) if reading.kind == "money" and text.strip() else 0.0
-    scope = _table_scope(ctx, reading)
+    scope = reading.scope or _table_scope(ctx, reading)
     return [
-        Fact(m, value, unit, reading.item, year, basis, evidence, location, "table", precision, "", scope)
+        Fact(
+            m,
+            value,
+            unit,
+            reading.item,
+            year,
+            basis,
+            evidence,
+            location,
+            "table",
+            precision,
+            "",
+            scope,
+            ctx.entity,
+            head.code,
+            head.level,
+            ctx.kind.name,
+            header_text,
+        )
         for m in reading.measures
     ]
 
 
 def _table_scope(ctx: TableContext, reading: _Reading) -> str:
     """财政拨款 / 一般公共预算 tables state their own scope of expenditure (revenue rows are sources)."""
+    if ctx.kind.name == "fiscal_summary" and "revenue.carryover" in reading.measures:
+        return "财政拨款"  # 年初财政拨款结转和结余: the fiscal part of the carry-over only
     if all(m.startswith("revenue.") for m in reading.measures):
         return ""
-    title = squash(ctx.table.title)
-    if ctx.kind.name == "fiscal_summary" or "财政拨款" in title:
+    if not any(m.startswith(_SCOPED) for m in reading.measures):
+        return ""  # "三公", 机关运行经费 … are defined on fiscal funds whatever the table
+    return _title_scope(ctx)
+
+
+def _title_scope(ctx: TableContext) -> str:
+    """The fund scope a table's title declares (财政拨款收支总表, 一般公共预算支出表, 政府性基金…)."""
+    if ctx.kind.name == "fiscal_summary":
         return "财政拨款"
-    return "一般公共预算" if "一般公共预算" in title else ""
+    title = squash(ctx.table.title)
+    for scope, words in load("tables")["scopes"].items():
+        if any(w in title for w in words):
+            return scope
+    return ""
 
 
 def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[str]) -> _Reading | None:
     """Combine row and column: see the module docstring."""
     if column == UNKNOWN or (isinstance(column, Term) and not _unit_fits(column.unit, path)):
         return None
+    source = _source_scope(ctx, column)
+    if source:  # 项目支出表 | 一般公共预算: the row's spending from that source, not revenue
+        own = _reading(ctx, GENERIC, head, path)
+        return None if own is None else _Reading(own.measures, own.item, own.kind, own.zero_ok, own.basis, source)
     if isinstance(column, Term):
         item = column.phrase if column.item else ""
         fits = head.total or not head.label
         return _Reading(column.measures, item, column.unit, column.zero, column.basis) if fits else None
     term = head.term
+    if head.bare and not head.label and ctx.kind.total and column == GENERIC:
+        return _Reading((ctx.kind.total,), "", "money", False)  # 合计 | 因公出国 | …: the 合计 column
+    if head.total and head.label == _GRAND_TOTAL and head.side < len(ctx.kind.side_totals) and column == GENERIC:
+        return _Reading((ctx.kind.side_totals[head.side],), "", "money", False)  # 总计 | 2995.39 | 总计 | 2995.39
     if head.total and ctx.kind.total and (term is None or head.label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
+    if term is not None and set(term.measures) <= ctx.kind.as_items:
+        fits = _unit_fits("money", path)  # 会议费 of the basic spending only: the part is its item
+        return _Reading(term.measures, _BASIC_PART, "money", term.zero) if fits else None
     if term is not None:
         item = term.phrase if term.item else ""
         return _Reading(term.measures, item, term.unit, term.zero, term.basis) if _unit_fits(term.unit, path) else None
     if _is_project_row(ctx, head.label, head.total, head.in_projects):
-        return _Reading(("project",), head.raw.strip(), "money", False)
+        # two units' projects of one name are two projects: the unit goes with the name
+        name = project_item(head.raw)
+        return _Reading(("project",), f"{name}（{ctx.entity}）" if ctx.entity else name, "money", False)
     return None
+
+
+def _source_scope(ctx: TableContext, column: str | Term) -> str:
+    """In a table of spending (not 收入总表 nor a 收支总表), a column headed by a funding source
+    is the spending's scope."""
+    if not isinstance(column, Term) or ctx.kind.name in ("revenue", "summary", "fiscal_summary"):
+        return ""
+    scopes = load("tables")["source_scopes"]
+    return next((scopes[m] for m in column.measures if m in scopes), "")
+
+
+_PROJECT_CODE = re.compile(r"^\s*[\[【(（]?[A-Za-z]{0,4}\d{6,}[\]】)）]?\s*[-－_—:：、.．]?\s*")
+
+
+def project_item(label: str) -> str:
+    """A project's name without its code (330100…-法治杭州建设 is 法治杭州建设): one project, one name."""
+    return _PROJECT_CODE.sub("", label.strip()) or label.strip()
+
+
+def is_project_category(label: str) -> bool:
+    """其他经转类, 特定目标类: a category of projects, not a project."""
+    categories = load("tables")["project_categories"]
+    return label in categories["names"] or (label.endswith(tuple(categories["endings"])) and len(label) <= 8)
 
 
 def _is_project_row(ctx: TableContext, label: str, total: bool, in_projects: bool) -> bool:
     """A row naming a project: in a project list, or after 项目支出 in a self-evaluation table."""
     wanted = ctx.kind.projects == "all" or (ctx.kind.projects == "after" and in_projects)
-    return wanted and not total and bool(project_name(label)) and not is_org_name(label, load("identity"))
+    return (
+        wanted
+        and not total
+        and bool(project_name(label))
+        and not is_org_name(label, load("identity"))
+        and not is_project_category(project_item(label))
+    )
 
 
 def form_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> list[Fact]:

@@ -7,6 +7,7 @@ format. The patterns are data about the genre, not about any one document.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from budgetbook.text import normalize
 
@@ -58,8 +59,33 @@ def is_title(text: str) -> bool:
     return s.endswith("表") or bool(re.search(r"表[（(].{1,12}[)）]$", s)) or "表：" in s[:8]
 
 
+_FIELD_START = re.compile(
+    r"[（(]?\s*(?:编制单位|编制部门|预算单位名称|预算单位|部门名称|单位名称|填报单位|预算部门|金额单位|部门|单位)\s*[:：]"
+)
+_LEAD_CODE = re.compile(
+    r"^(?:附件|附表|部门公开表|预算公开表|公开表|公开|表)\s*[\d\-－一二三四五六七八九十]+\s*(?:表)?\s*[:：.．、]?\s*(?=\S)"
+)
+
+
+def caption_parts(line: str) -> list[str]:
+    """One printed caption line cut into its parts: 公开表3 | title | 部门：X | 单位：万元.
+
+    Titles share their line with the table number, the issuer and the unit, or a cell drawn inside
+    the frame holds title and issuer on two lines that come out as one.
+    """
+    text = line.strip()
+    m = _LEAD_CODE.match(text)
+    parts = [text[: m.end()].strip(), text[m.end() :]] if m and is_title(text[m.end() :].split()[0]) else [text]
+    out: list[str] = []
+    for part in parts:
+        cuts = [0, *(m.start() for m in _FIELD_START.finditer(part) if m.start() > 0), len(part)]
+        out.extend(p for a, b in pairwise(cuts) if (p := part[a:b].strip()))
+    return out
+
+
 def pick_title(lines: list[str]) -> str:
     """The title among caption lines: the last 表 line, else the last non-unit, non-issuer line."""
+    lines = [p for ln in lines for p in caption_parts(ln)] or lines
     titles = [ln for ln in lines if is_title(ln)]
     if titles:
         return titles[-1].strip()

@@ -25,6 +25,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetbook.document import Block, Document, Location, Paragraph, Table
+from budgetbook.extract.vocab import load
 from budgetbook.outline import heading_rank
 from budgetbook.readers import ReadError
 from budgetbook.readers.captions import is_caption_line, is_issuer, pick_title, unit_from, unit_of
@@ -124,6 +125,7 @@ def _open_error(exc: Exception, data: bytes) -> ReadError:
 
 
 def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
+    page = page.dedupe_chars()  # bold printed as every character twice, one over the other (惠惠州州)
     tables = [t for t in page.find_tables() if _is_real_table(t)]
     boxes = [t.bbox for t in tables]
 
@@ -151,7 +153,7 @@ def _merge_shifted_lines(raw_lines: list[dict]) -> list[dict]:
     merged: list[dict] = []
     for raw in sorted(raw_lines, key=lambda r: r["top"]):
         prev = merged[-1] if merged else None
-        if prev is not None and _overlap(prev, raw) >= SAME_LINE_OVERLAP:
+        if prev is not None and (_overlap(prev, raw) >= SAME_LINE_OVERLAP or _stray_punctuation(prev, raw)):
             chars = sorted(prev["chars"] + raw["chars"], key=lambda c: c["x0"])
             merged[-1] = {
                 "text": _chars_text(chars),
@@ -164,6 +166,17 @@ def _merge_shifted_lines(raw_lines: list[dict]) -> list[dict]:
         else:
             merged.append(raw)
     return merged
+
+
+_PUNCTUATION_ONLY = re.compile(r"^[\s、，。；：:;,.（）()“”《》·]+$")
+STRAY_GAP = 3.0  # points between a punctuation-only line and the line it belongs to
+
+
+def _stray_punctuation(a: dict, b: dict) -> bool:
+    """Punctuation set on a baseline of its own ("一 主要职责" above "、"): it belongs to the line it touches."""
+    if not (_PUNCTUATION_ONLY.match(a["text"]) or _PUNCTUATION_ONLY.match(b["text"])):
+        return False
+    return min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > -STRAY_GAP
 
 
 def _overlap(a: dict, b: dict) -> float:
@@ -395,12 +408,38 @@ def _continues(prev: Table, item: _PageTable, title: str, prev_fill: float) -> b
     several one-page tables under one title).
     """
     same_width = max((len(r) for r in item.rows), default=0) == prev.n_cols
+    if _ended_with_total(prev) and _opens_new_header(prev, item):
+        return False  # the previous table is complete and this one has its own column names
     if not title or "续" in title:
         return same_width or prev_fill >= FULL_PAGE  # a part cut at the foot may lack columns
     if not same_width:
         return False
     same_header = bool(item.rows) and [squash(c) for c in item.rows[0]] == [squash(c) for c in prev.rows[0]]
     return squash(title) == squash(prev.title) and prev_fill >= FULL_PAGE and same_header
+
+
+_TOTAL_ROW = re.compile(r"^(?:合计|总计|支出总计|收入总计|收支总计|本年支出合计)$")
+_FIGURE = re.compile(r"^[-−－]?[\d,，]+(?:\.\d+)?%?$")
+
+
+def _ended_with_total(table: Table) -> bool:
+    """The table's last row is its 合计/总计 row."""
+    last = table.rows[-1] if table.rows else []
+    return any(_TOTAL_ROW.match(squash(c)) for c in last)
+
+
+def _opens_new_header(prev: Table, item: _PageTable) -> bool:
+    """The part opens with rows of column names (项目 | 预算数 | 合计 …) that are not the table's own."""
+    columns = load("tables")["columns"]
+    words = {*columns["own"], *columns["generic"], *columns["sides"], *columns["codes"]}
+    head = [[squash(c) for c in r] for r in prev.rows[:MAX_REPEATED_HEADER]]
+    for row in item.rows[:2]:
+        cells = [squash(c) for c in row if c.strip()]
+        if any(_FIGURE.match(c) for c in cells):
+            return False
+        if sum(c in words for c in cells) >= 2:
+            return [squash(c) for c in row] not in head
+    return False
 
 
 def _without_repeated_header(head: list[list[str]], rows: list[list[str]]) -> list[list[str]]:
