@@ -38,6 +38,12 @@ class Tolerance:
     money: float = 0.01  # 万元
     percent: float = 0.01  # percentage points
 
+    def __post_init__(self) -> None:
+        for name in ("money", "percent"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"tolerance {name} must be a finite number ≥ 0, not {value!r}")
+
     @classmethod
     def default(cls) -> Tolerance:
         t = load("checks")["tolerance"]

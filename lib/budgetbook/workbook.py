@@ -9,6 +9,7 @@ that fails is reported with the path of its executed copy; the others still run.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -18,6 +19,7 @@ from pathlib import Path
 import papermill
 from nbconvert import HTMLExporter
 from tqdm import tqdm
+from traitlets.config import Config
 
 from budgetbook.report import data
 from budgetbook.report.books import department_dir
@@ -25,6 +27,8 @@ from budgetbook.report.fonts import embedded_font_css
 from budgetbook.storage import atomic_write
 
 EXTRACT, REPORT, COMPARE = "01-extract-documents.ipynb", "02-department-report.ipynb", "03-compare-departments.ipynb"
+# The kernel talks to papermill over local sockets in the user's private runtime folder, not TCP.
+KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}})
 
 
 @dataclass
@@ -50,7 +54,13 @@ def execute(source: Path, output: Path, parameters: dict, cwd: Path) -> Path:
         os.environ["PATH"] = os.pathsep.join([here, os.environ.get("PATH", "")])
     try:
         papermill.execute_notebook(
-            str(source), str(output), parameters=parameters, cwd=str(cwd), progress_bar=False, kernel_name="python3"
+            str(source),
+            str(output),
+            parameters=parameters,
+            cwd=str(cwd),
+            progress_bar=False,
+            kernel_name="python3",
+            config=KERNEL_CONFIG,
         )
     finally:
         if output.exists():
@@ -86,8 +96,10 @@ def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, p
         ):
             return outcome
         names = data.departments(data.load_frames(clean))
+        remove_stale_reports(reports, names)
         bar.total = 2 + len(names)
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
             futures = {
                 pool.submit(
                     _step,
@@ -103,6 +115,8 @@ def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, p
             }
             for future in as_completed(futures):
                 future.result()
+        finally:  # on Ctrl-C the queued reports are dropped, not run
+            pool.shutdown(wait=True, cancel_futures=True)
         _step(outcome, "03", notebooks / COMPARE, reports / COMPARE, common, notebooks, bar)
     return outcome
 
@@ -118,3 +132,19 @@ def _step(outcome: Outcome, step: str, source: Path, output: Path, parameters: d
     finally:
         outcome.seconds[step] = time.perf_counter() - start
         bar.update()
+
+
+def remove_stale_reports(reports: Path, departments: list[str]) -> list[Path]:
+    """Remove the report folders of departments that are no longer in the frames; returns them.
+
+    Only folders this workbook made (holding an executed department report) are removed.
+    """
+    keep = {department_dir(reports, name, departments).name for name in departments}
+    stale = [
+        folder
+        for folder in (sorted(reports.iterdir()) if reports.is_dir() else [])
+        if folder.is_dir() and not folder.is_symlink() and folder.name not in keep and (folder / REPORT).is_file()
+    ]
+    for folder in stale:
+        shutil.rmtree(folder)
+    return stale

@@ -25,6 +25,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetbook.document import Block, Document, Location, Paragraph, Table
+from budgetbook.limits import guard_pdf_streams
 from budgetbook.outline import heading_rank
 from budgetbook.readers import ReadError
 from budgetbook.readers.captions import is_caption_line, is_issuer, pick_title, unit_from, unit_of
@@ -41,6 +42,8 @@ MIN_LINES_FOR_MARGINS = 4
 SAME_LINE_OVERLAP = 0.5
 _SENTENCE_END = tuple("。；：！？!?;:")
 FULL_PAGE = 0.8  # a table reaching below this share of the page height ran to its foot
+
+guard_pdf_streams()  # a PDF stream may not inflate past the document's limit (decompression bombs)
 
 
 @dataclass
