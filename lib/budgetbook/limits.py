@@ -3,8 +3,8 @@
 The limits are enforced in the process that reads the document:
 - time: an alarm interrupts the reading after `seconds` (a CPU-time limit backs it up in
   worker processes, for code that never returns to Python);
-- memory: the address space of a worker process is capped at `memory_mb` (a reader that asks
-  for more gets MemoryError, or its process dies; either becomes one problem row);
+- memory: a worker process may grow by `memory_mb` of address space beyond what it starts with
+  (a reader that asks for more gets MemoryError, or its process dies; either is one problem row);
 - inflated size: compressed streams (PDF FlateDecode, the parts of a .docx) may not inflate to
   more than `inflated_mb` per document, so a "zip bomb" is refused before it is unpacked.
 
@@ -28,6 +28,7 @@ import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 MB = 1024 * 1024
 _PR_SET_PDEATHSIG = 1
@@ -193,9 +194,17 @@ def worker_init(parent: int, limits: Limits | None = None) -> None:
     limits = limits or Limits.from_env()
     with contextlib.suppress(ValueError, OSError):
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        soft = limits.memory_mb * MB
+        soft = _address_space() + limits.memory_mb * MB  # on top of what the forked worker starts with
         if hard == resource.RLIM_INFINITY or soft <= hard:
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space() -> int:
+    """Bytes of address space this process uses now (0 where /proc is not available)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def die_with_parent() -> bool:

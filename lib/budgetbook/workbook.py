@@ -12,14 +12,16 @@ import os
 import shutil
 import sys
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import papermill
+from jupyter_client.manager import KernelManager
+from jupyter_core.paths import jupyter_runtime_dir
 from nbconvert import HTMLExporter
 from tqdm import tqdm
-from traitlets.config import Config
 
 from budgetbook.report import data
 from budgetbook.report.books import department_dir
@@ -27,8 +29,19 @@ from budgetbook.report.fonts import embedded_font_css
 from budgetbook.storage import atomic_write
 
 EXTRACT, REPORT, COMPARE = "01-extract-documents.ipynb", "02-department-report.ipynb", "03-compare-departments.ipynb"
-# The kernel talks to papermill over local sockets in the user's private runtime folder, not TCP.
-KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}})
+TEMPLATES = Path(__file__).parent / "report" / "templates"
+
+
+class LocalKernelManager(KernelManager):
+    """A kernel that talks to papermill over Unix sockets in the user's private runtime folder, not TCP
+    (no port for other local users, no "running over TCP without encryption" warning)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        folder = Path(jupyter_runtime_dir())
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.ip = str(folder / f"bb-{uuid.uuid4().hex[:16]}")  # one per kernel: kernels run side by side
 
 
 @dataclass
@@ -43,6 +56,7 @@ class Outcome:
     executed: list[Path] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # per step
+    interrupted: bool = False  # Ctrl-C: no further notebook starts
 
 
 def execute(source: Path, output: Path, parameters: dict, cwd: Path) -> Path:
@@ -60,7 +74,7 @@ def execute(source: Path, output: Path, parameters: dict, cwd: Path) -> Path:
             cwd=str(cwd),
             progress_bar=False,
             kernel_name="python3",
-            config=KERNEL_CONFIG,
+            kernel_manager_class=LocalKernelManager,
         )
     finally:
         if output.exists():
@@ -70,7 +84,13 @@ def execute(source: Path, output: Path, parameters: dict, cwd: Path) -> Path:
 
 def export_html(notebook: Path) -> Path:
     """The executed notebook as a standalone HTML page, code hidden, charts embedded."""
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        template_name="budgetbook",  # lab, without scripts or anything loaded from outside
+        extra_template_basedirs=[str(TEMPLATES)],
+    )
     body, _ = exporter.from_filename(str(notebook))
     body = body.replace("</head>", embedded_font_css(body) + "</head>", 1)  # readable without system CJK fonts
     target = notebook.with_suffix(".html")
@@ -115,6 +135,9 @@ def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, p
             }
             for future in as_completed(futures):
                 future.result()
+        except BaseException:
+            outcome.interrupted = True
+            raise
         finally:  # on Ctrl-C the queued reports are dropped, not run
             pool.shutdown(wait=True, cancel_futures=True)
         _step(outcome, "03", notebooks / COMPARE, reports / COMPARE, common, notebooks, bar)
@@ -122,10 +145,15 @@ def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, p
 
 
 def _step(outcome: Outcome, step: str, source: Path, output: Path, parameters: dict, cwd: Path, bar) -> bool:
+    if outcome.interrupted:
+        return False
     start = time.perf_counter()
     try:
         outcome.executed.append(execute(source, output, parameters, cwd))
         return True
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+        raise
     except Exception as exc:  # a failing notebook is reported, the others still run
         outcome.failures.append(Failure(step, output, f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"))
         return False

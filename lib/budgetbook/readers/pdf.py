@@ -106,6 +106,8 @@ def _read_pages(data: bytes, doc: Document) -> list[_Page]:
             try:
                 pages.append(_read_page(page, number))
             except Exception as exc:  # one bad page must not lose the others
+                if isinstance(exc, MemoryError) or (exc.args and isinstance(exc.args[0], MemoryError)):
+                    raise MemoryError from exc  # over the document's memory limit: not a bad page
                 doc.warnings.append(f"page {number} could not be read ({type(exc).__name__}: {exc})")
             finally:
                 page.close()
