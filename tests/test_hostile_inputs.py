@@ -29,7 +29,7 @@ from budgetbook import workbook
 from budgetbook.cli import EXIT_BUSY, EXIT_OK, EXIT_OUTPUT, EXIT_PROBLEMS, EXIT_USAGE, main
 from budgetbook.limits import LimitExceeded, bounded_decompress, document_limits
 from budgetbook.outputs import locked
-from budgetbook.pipeline import discover, extract
+from budgetbook.pipeline import discover, extract, read_one
 from budgetbook.report.books import department_workbook, summary_workbook
 from budgetbook.report.escape import html_text, markdown_text, spreadsheet_text
 from budgetbook.report.names import safe_name
@@ -253,7 +253,8 @@ def test_time_and_memory_limits_hold_in_the_worker(tmp_path: Path, bomb: bytes, 
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "bomb.pdf").write_bytes(bomb)
-    (raw / "good.txt").write_text(SENTENCE, encoding="utf-8")  # quick to read even on a busy machine
+    (raw / "good.txt").write_text(SENTENCE, encoding="utf-8")
+    read_one(discover(raw)[1])  # vocabularies loaded before the workers fork: the 5 s are the document's own
     result = extract(raw, tmp_path / "clean", jobs=2, progress=False)
     assert [d.source_file for d in result.documents] == ["good.txt"]
     assert [p.source_file for p in result.problems] == ["bomb.pdf"]
