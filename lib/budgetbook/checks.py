@@ -217,7 +217,8 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     by_year: dict[tuple, dict[str, list[pd.Series]]] = {}  # not a scan of all facts per share
     for _, row in facts.loc[facts.doc_id.isin(shares.doc_id)].iterrows():
         by_group.setdefault((row.doc_id, row.group), {}).setdefault(row.measure, []).append(row)
-        by_year.setdefault((row.doc_id, _key(row.year)), {}).setdefault(row.measure, []).append(row)
+        by_year.setdefault((row.doc_id, _key(row.year)), {}).setdefault((row.measure, row.basis), []).append(row)
+    by_year = {key: {mb: _first_per(rows, "value") for mb, rows in pool.items()} for key, pool in by_year.items()}
     for _, share in shares.iterrows():
         g = by_group[(share.doc_id, share.group)]
         part = [p for p in g.get(share.measure.removesuffix(".share"), []) if p["item"] == share["item"]]
@@ -249,15 +250,16 @@ def _share_against(share: pd.Series, part: pd.Series, base: tuple, tol: Toleranc
 
 def _share_bases(same_year: dict, g: dict, share: pd.Series) -> list[tuple[float, float, list]]:
     """Candidate bases: an amount given inline ("=3055.44"), else the stated figures of the base measures
-    (in the share's own table or sentence, else anywhere in its document for its year: `same_year`)."""
+    (in the share's own table or sentence, else anywhere in its document for its year: `same_year`, the
+    first fact of each value by measure and basis)."""
     of = str(share.of or "")
     if of.startswith("="):
         return [(float(of[1:]), 0.005, [])]
     out = []
     for measure in of.split("|"):
-        for pool in (g, same_year):
-            hits = [h for h in pool.get(measure, []) if h.basis == share.basis]  # any scope: 财政拨款 totals too
-            out.extend((h.value, h.precision, [h]) for h in _first_per(hits, "value"))
+        in_group = [h for h in g.get(measure, []) if h.basis == share.basis]  # any scope: 财政拨款 totals too
+        for hits in (_first_per(in_group, "value"), same_year.get((measure, share.basis), [])):
+            out.extend((h.value, h.precision, [h]) for h in hits)
             if hits:
                 break
     return out
