@@ -48,7 +48,8 @@ def test_write_frame_writes_parquet_and_csv(tmp_path: Path) -> None:
     frame = pd.DataFrame({"doc_id": ["d"], "text": ["=SUM(A1)"]})
     write_frame(frame, tmp_path, "x")
     assert pd.read_parquet(tmp_path / "x.parquet").equals(frame)
-    assert (tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "d,=SUM(A1)"
+    # the CSV copy is for Excel: text that Excel would run as a formula is kept as text (issue 14)
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "d,'=SUM(A1)"
 
 
 def test_frames_follow_the_schema_and_jobs_do_not_change_results(seeds_run, tmp_path: Path) -> None:

@@ -38,6 +38,12 @@ class Tolerance:
     money: float = 0.01  # 万元
     percent: float = 0.01  # percentage points
 
+    def __post_init__(self) -> None:
+        for name in ("money", "percent"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"tolerance {name} must be a finite number ≥ 0, not {value!r}")
+
     @classmethod
     def default(cls) -> Tolerance:
         t = load("checks")["tolerance"]
@@ -272,31 +278,50 @@ def sum_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     wanted = {r["total"] for r in rules} | {p.partition(":")[0] for r in rules for p in r["parts"]}
     wanted |= {"sangong.vehicle_purchase", "sangong.vehicle_operation"}
     relevant = facts.loc[facts.measure.isin(wanted) & ~facts.doubtful]
-    for (doc_id, _, _, _), g in relevant.groupby(["doc_id", "group", "year", "basis"], dropna=False, sort=False):
-        by_measure = dict(list(g.groupby("measure", sort=False)))
-        in_table = bool((g.source == "table").all())
+    groups: dict[tuple, dict[str, list[pd.Series]]] = {}
+    for _, row in relevant.iterrows():  # rows once, then plain lists: pandas per small group costs ~1 ms a call
+        key = (row.doc_id, row.group, _key(row.year), row.basis)
+        groups.setdefault(key, {}).setdefault(row.measure, []).append(row)
+    for (doc_id, _, _, _), by_measure in groups.items():
+        in_table = all(r.source == "table" for rows in by_measure.values() for r in rows)
         for rule in rules:
             if rule["total"] not in by_measure or (in_table and rule.get("prose_only")):
                 continue  # a standard table's own arithmetic is checked on its cells (checks_tables)
-            for _, total in by_measure[rule["total"]].drop_duplicates("value").iterrows():
+            for total in _first_per(by_measure[rule["total"]], "value"):
                 found = _sum_rule(doc_id, by_measure, total, rule, tol)
                 if found:
                     yield found
 
 
-def _parts(by_measure: dict[str, pd.DataFrame], rule: dict) -> list[pd.Series]:
+def _key(value):
+    """A group key where every missing value is the same one (NaN is not equal to itself)."""
+    return None if pd.isna(value) else value
+
+
+def _first_per(rows: list[pd.Series], column: str) -> list[pd.Series]:
+    """The first row of each value of `column`, in order (DataFrame.drop_duplicates on a list)."""
+    seen: set = set()
+    out = []
+    for row in rows:
+        value = _key(row[column])
+        if value not in seen:
+            seen.add(value)
+            out.append(row)
+    return out
+
+
+def _parts(by_measure: dict[str, list[pd.Series]], rule: dict) -> list[pd.Series]:
     parts: list[pd.Series] = []
     for part in rule["parts"]:
         measure, _, item = part.partition(":")
         hits = by_measure.get(measure)
         if hits is None:
             continue
-        hits = hits.loc[hits.item == item] if item else hits
-        hits = hits.drop_duplicates("item") if measure in ITEM_MEASURES else hits.head(1)
-        parts.extend(row for _, row in hits.iterrows())
+        hits = [h for h in hits if h["item"] == item] if item else hits
+        parts.extend(_first_per(hits, "item") if measure in ITEM_MEASURES else hits[:1])
     if rule["total"] == "sangong.total" and not any(p.measure == "sangong.vehicle" for p in parts):
         vehicle = [
-            by_measure[m].iloc[0] for m in ("sangong.vehicle_purchase", "sangong.vehicle_operation") if m in by_measure
+            by_measure[m][0] for m in ("sangong.vehicle_purchase", "sangong.vehicle_operation") if m in by_measure
         ]
         parts.extend(vehicle if len(vehicle) == 2 else [])
     return parts
@@ -355,14 +380,20 @@ def _sum_rule(doc_id: str, by_measure: dict, total: pd.Series, rule: dict, tol: 
 
 def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     shares = facts.loc[facts.measure.str.endswith(".share")]
-    by_group = dict(list(facts.loc[facts.doc_id.isin(shares.doc_id)].groupby(["doc_id", "group"], sort=False)))
+    by_group: dict[tuple, dict[str, list[pd.Series]]] = {}
+    by_year: dict[tuple, dict[str, list[pd.Series]]] = {}  # not a scan of all facts per share
+    for _, row in facts.loc[facts.doc_id.isin(shares.doc_id)].iterrows():
+        by_group.setdefault((row.doc_id, row.group), {}).setdefault(row.measure, []).append(row)
+        by_year.setdefault((row.doc_id, _key(row.year)), {}).setdefault((row.measure, row.basis), []).append(row)
+    by_year = {key: {mb: _first_per(rows, "value") for mb, rows in pool.items()} for key, pool in by_year.items()}
     for _, share in shares.iterrows():
         g = by_group[(share.doc_id, share.group)]
-        part = g.loc[(g.measure == share.measure.removesuffix(".share")) & (g.item == share["item"])]
-        bases = [b for b in _share_bases(facts, g, share) if b[0] != 0]
-        if part.empty or not bases:
+        part = [p for p in g.get(share.measure.removesuffix(".share"), []) if p["item"] == share["item"]]
+        same_year = by_year.get((share.doc_id, _key(share.year)), {})
+        bases = [b for b in _share_bases(same_year, g, share) if b[0] != 0]
+        if not part or not bases:
             continue
-        part = part.iloc[0]
+        part = part[0]
         judged = [_share_against(share, part, base, tol) for base in bases]
         passed = [j for j in judged if j[1]]
         computed, ok, base_facts, value = (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]
@@ -406,17 +437,19 @@ def _share_against(share: pd.Series, part: pd.Series, base: tuple, tol: Toleranc
     return computed, abs(share.value - computed) <= allowed + 1e-9, base_facts, value
 
 
-def _share_bases(facts: pd.DataFrame, g: pd.DataFrame, share: pd.Series) -> list[tuple[float, float, list]]:
-    """Candidate bases: an amount given inline ("=3055.44"), else the stated figures of the base measures."""
+def _share_bases(same_year: dict, g: dict, share: pd.Series) -> list[tuple[float, float, list]]:
+    """Candidate bases: an amount given inline ("=3055.44"), else the stated figures of the base measures
+    (in the share's own table or sentence, else anywhere in its document for its year: `same_year`, the
+    first fact of each value by measure and basis)."""
     of = str(share.of or "")
     if of.startswith("="):
         return [(float(of[1:]), 0.005, [])]
     out = []
     for measure in of.split("|"):
-        for pool in (g, facts.loc[(facts.doc_id == share.doc_id) & (facts.year == share.year)]):
-            hits = pool.loc[(pool.measure == measure) & (pool.basis == share.basis)]  # any scope: 财政拨款 totals too
-            out.extend((h.value, h.precision, [h]) for _, h in hits.drop_duplicates("value").iterrows())
-            if not hits.empty:
+        in_group = [h for h in g.get(measure, []) if h.basis == share.basis]  # any scope: 财政拨款 totals too
+        for hits in (_first_per(in_group, "value"), same_year.get((measure, share.basis), [])):
+            out.extend((h.value, h.precision, [h]) for h in hits)
+            if hits:
                 break
     return out
 

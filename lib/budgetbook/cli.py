@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
@@ -10,19 +11,48 @@ from pathlib import Path
 from budgetbook import paths
 from budgetbook.checks import Tolerance
 from budgetbook.frames import audit_frames
+from budgetbook.outputs import OutputBusy, OutputError, check_writable, locked
 from budgetbook.pipeline import extract
 from budgetbook.storage import count_rows, read_frame, write_frames
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# 1: some documents could not be read (or notebooks failed); 2: a wrong option or a missing input;
+# 3: an output folder that cannot be written (or damaged frames); 4: another run holds the output folders.
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_OUTPUT, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        """A wrong option is one line on stderr and status 2, before any work starts."""
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number ≥ 0, not {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, not {text!r}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="budgetbook", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="budgetbook", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ex = sub.add_parser("extract", help="read every document under RAW_DIR into tidy frames")
     ex.add_argument("raw", nargs="?", type=Path, help="folder of documents (default: data/raw)")
     ex.add_argument("--out", type=Path, help="folder for the frames (default: data/clean)")
-    ex.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="parallel readers")
+    ex.add_argument("--jobs", type=_jobs, default=min(2, os.cpu_count() or 1), help="parallel readers")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ex.add_argument("--force", action="store_true", help="read every document again, ignoring the cache")
     ex.add_argument(
@@ -35,24 +65,28 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("--clean", type=Path, help="folder for the frames (default: data/clean)")
     rn.add_argument("--reports", type=Path, help="folder for executed notebooks, HTML and Excel (default: reports)")
     rn.add_argument("--notebooks", type=Path, help="folder of the source notebooks (default: notebooks)")
-    rn.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="reports run in parallel")
+    rn.add_argument("--jobs", type=_jobs, default=min(2, os.cpu_count() or 1), help="reports run in parallel")
     rn.add_argument("--quiet", action="store_true", help="no progress bar")
     ck = sub.add_parser("check", help="re-run the audit (checks, completeness) on extracted frames")
     ck.add_argument("clean", nargs="?", type=Path, help="folder of the frames (default: data/clean)")
-    ck.add_argument("--money", type=float, help="tolerance in 万元 (default from data/checks.toml)")
-    ck.add_argument("--percent", type=float, help="tolerance in percentage points")
+    ck.add_argument("--money", type=_tolerance, help="tolerance in 万元 (default from data/checks.toml)")
+    ck.add_argument("--percent", type=_tolerance, help="tolerance in percentage points")
     return parser
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"budgetbook: {message}", file=sys.stderr)
+    return status
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     raw = args.raw or paths.raw_dir()
     out = args.out or paths.clean_dir()
     if not raw.is_dir():
-        print(f"budgetbook: no such folder: {raw}", file=sys.stderr)
-        return EXIT_USAGE
-    result = extract(
-        raw, out, jobs=max(1, args.jobs), progress=not args.quiet, force=args.force, scheduler=args.scheduler
-    )
+        return _fail(f"no such folder: {raw}", EXIT_USAGE)
+    check_writable(out, "--out")
+    with locked(out):
+        result = extract(raw, out, jobs=args.jobs, progress=not args.quiet, force=args.force, scheduler=args.scheduler)
     frames = result.frames
     pages = int(frames["documents"]["pages"].fillna(0).sum())
     print(
@@ -74,19 +108,29 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+FRAME_NAMES = ["documents", "facts", "indicators", "tables", "paragraphs", "table_cells"]
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     clean = args.clean or paths.clean_dir()
-    names = ["documents", "facts", "indicators", "tables", "paragraphs", "table_cells"]
-    if not all((clean / f"{n}.parquet").exists() for n in names):
-        print(f"budgetbook: no extracted frames in {clean}; run `budgetbook extract` first", file=sys.stderr)
-        return EXIT_USAGE
+    if not all((clean / f"{n}.parquet").exists() for n in FRAME_NAMES):
+        return _fail(f"no extracted frames in {clean}; run `budgetbook extract` first", EXIT_USAGE)
     default = Tolerance.default()
     tolerance = Tolerance(
         args.money if args.money is not None else default.money,
         args.percent if args.percent is not None else default.percent,
     )
-    frames = audit_frames({n: read_frame(clean, n) for n in names}, tolerance)
-    write_frames(frames, clean)
+    check_writable(clean, "folder")
+    with locked(clean):
+        loaded = {}
+        for name in FRAME_NAMES:
+            try:
+                loaded[name] = read_frame(clean, name)
+            except Exception as exc:  # a damaged or foreign file: say which, do not overwrite anything
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise OutputError(f"{clean / (name + '.parquet')} cannot be read ({reason}); extract again") from exc
+        frames = audit_frames(loaded, tolerance)
+        write_frames(frames, clean)
     print(summary(frames["checks"], frames["completeness"]))
     return EXIT_OK
 
@@ -108,33 +152,52 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     raw = args.raw or paths.raw_dir()
     if not raw.is_dir():
-        print(f"budgetbook: no such folder: {raw}", file=sys.stderr)
-        return EXIT_USAGE
-    reports = args.reports or paths.reports_dir()
-    outcome = run(
-        raw,
-        args.clean or paths.clean_dir(),
-        reports,
-        args.notebooks or paths.notebooks_dir(),
-        jobs=max(1, args.jobs),
-        progress=not args.quiet,
-    )
+        return _fail(f"no such folder: {raw}", EXIT_USAGE)
+    notebooks = args.notebooks or paths.notebooks_dir()
+    if not notebooks.is_dir():
+        return _fail(f"no such folder: {notebooks}", EXIT_USAGE)
+    clean = check_writable(args.clean or paths.clean_dir(), "--clean")
+    reports = check_writable(args.reports or paths.reports_dir(), "--reports")
+    with locked(clean, reports):
+        outcome = run(raw, clean, reports, notebooks, jobs=args.jobs, progress=not args.quiet)
     kept = f"; {len(outcome.skipped)} department reports unchanged, kept" if outcome.skipped else ""
     print(f"executed {len(outcome.executed)} notebooks into {reports}{kept}")
     for failure in outcome.failures:
         print(f"failed: {failure.step}: {failure.error}\n  see {failure.notebook}", file=sys.stderr)
-    return EXIT_PROBLEMS if outcome.failures else EXIT_OK
+    unreadable = _unreadable(clean)
+    if unreadable:
+        print(unreadable, file=sys.stderr)
+    return EXIT_PROBLEMS if outcome.failures or unreadable else EXIT_OK
+
+
+def _unreadable(clean: Path) -> str:
+    """'N of M files could not be read' from the frames the run wrote, or ''."""
+    try:
+        problems, documents = read_frame(clean, "problems"), read_frame(clean, "documents")
+    except Exception:  # no frames: the extract step failed, and says so itself
+        return ""
+    failed = problems.loc[problems.severity == "error", "source_file"].drop_duplicates()
+    failed = failed.loc[~failed.isin(documents.source_file)]
+    if failed.empty:
+        return ""
+    listing = "\n".join(f"  {name}" for name in failed)
+    return f"{len(failed)} of {len(failed) + len(documents)} files could not be read (see problems.csv):\n{listing}"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "extract":
-        return cmd_extract(args)
-    if args.command == "run":
-        return cmd_run(args)
-    if args.command == "check":
-        return cmd_check(args)
-    return EXIT_USAGE
+    commands = {"extract": cmd_extract, "run": cmd_run, "check": cmd_check}
+    try:
+        return commands[args.command](args)
+    except OutputBusy as exc:
+        return _fail(str(exc), EXIT_BUSY)
+    except OutputError as exc:
+        return _fail(str(exc), EXIT_OUTPUT)
+    except OSError as exc:  # a disk that fills up or turns read-only while writing
+        name = exc.filename or ""
+        return _fail(f"cannot write {name}: {exc.strerror or exc}", EXIT_OUTPUT)
+    except KeyboardInterrupt:
+        return _fail("interrupted; the frames and reports already complete were kept", EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

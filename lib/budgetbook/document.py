@@ -25,11 +25,16 @@ class Paragraph:
     raw: str
     location: Location
     section: tuple[str, ...] = ()
+    _normalized: tuple[str, str] = field(default=("", ""), init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        """The normalised text (what extraction reads)."""
-        return normalize(self.raw)
+        """The normalised text (what extraction reads), computed once per value of `raw`."""
+        raw, text = self._normalized
+        if raw is not self.raw:
+            text = normalize(self.raw)
+            self._normalized = (self.raw, text)
+        return text
 
 
 @dataclass

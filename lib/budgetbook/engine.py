@@ -16,6 +16,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from budgetbook.limits import worker_init
+
 T = TypeVar("T")
 LOCAL = "local"
 
@@ -54,7 +56,7 @@ def _pool(func: Callable[[T], Any], items: list[T], jobs: int) -> Iterator[tuple
     queue = list(reversed(items))
     suspects: list[T] = []
     while queue:
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = _limited_pool(jobs)
         running: dict[Future, T] = {}
         try:
             while queue or running:
@@ -74,21 +76,35 @@ def _pool(func: Callable[[T], Any], items: list[T], jobs: int) -> Iterator[tuple
                     suspects.extend(running.values())
                     running.clear()
                     break
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+        finally:  # Ctrl-C, a closed generator, an error: stop the queue and the running workers now
+            _stop(pool)
         for item in suspects:
             yield item, _alone(func, item)
         suspects.clear()
 
 
 def _alone(func: Callable[[T], Any], item: T) -> Any:
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        try:
-            return pool.submit(func, item).result()
-        except BrokenProcessPool:
-            return WorkerDied("the worker process died while reading it (killed, out of memory or crashed)")
-        except Exception as exc:
-            return exc
+    pool = _limited_pool(1)
+    try:
+        return pool.submit(func, item).result()
+    except BrokenProcessPool:
+        return WorkerDied("the worker process died while reading it (over the memory limit, killed or crashed)")
+    except Exception as exc:
+        return exc
+    finally:
+        _stop(pool)
+
+
+def _limited_pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes that die with this one, leave Ctrl-C to it and hold the memory limit."""
+    return ProcessPoolExecutor(max_workers=jobs, initializer=worker_init, initargs=(os.getpid(),))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Drop the queued work and end the running workers now (no waiting for a stalled document)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def _dask(func: Callable[[T], Any], items: list[T], jobs: int, scheduler: str) -> Iterator[tuple[T, Any]]:

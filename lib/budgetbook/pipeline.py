@@ -9,7 +9,9 @@ the number of documents. Identical files are read once and listed in `duplicates
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from budgetbook.checks import Tolerance, cross_document_checks, with_groups
 from budgetbook.document import Document
 from budgetbook.extract.run import Extraction, extract_document
 from budgetbook.frames import SCHEMAS, Problem, build_frames, typed
+from budgetbook.limits import LimitExceeded, document_limits
 from budgetbook.readers import ReadError, read_document
 from budgetbook.storage import Generation, read_frame
 
@@ -58,22 +61,51 @@ class RunResult:
 
 
 def is_candidate(path: Path, raw: Path) -> bool:
-    """A file to read: not hidden, not an Office lock file, not collection metadata."""
-    hidden = any(part.startswith(_SKIP_PREFIXES) for part in path.relative_to(raw).parts)
-    return path.is_file() and not hidden and path.suffix.lower() not in METADATA_SUFFIXES
+    """A file to read: a regular file inside `raw` (links leading out are not followed), not hidden,
+    not an Office lock file, not collection metadata."""
+    try:
+        rel = path.relative_to(raw)
+        inside = path.resolve().is_relative_to(raw.resolve())
+        regular = path.is_file()
+    except (OSError, ValueError, RuntimeError):  # a link loop, an unreadable folder
+        return False
+    hidden = any(part.startswith(_SKIP_PREFIXES) for part in rel.parts)
+    return inside and regular and not hidden and path.suffix.lower() not in METADATA_SUFFIXES
+
+
+def display_name(name: str) -> str:
+    """A file name as text that is safe to store and show: names the system gives as bytes that are
+    not UTF-8 are read as GB18030 (Windows archives) or else kept as \\x escapes; control characters
+    are escaped too."""
+    raw = os.fsencode(name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
+def _walk(raw: Path) -> Iterator[Path]:
+    """Every file below `raw`, not descending into linked folders."""
+    for folder, dirs, files in os.walk(raw, followlinks=False, onerror=lambda _: None):
+        dirs.sort()
+        yield from (Path(folder) / f for f in files)
 
 
 def discover(raw: Path) -> list[Source]:
     """Every document file below `raw`, sorted, each with a unique doc_id (the file stem)."""
-    files = sorted(p for p in raw.rglob("*") if is_candidate(p, raw))
-    stems = [p.stem for p in files]
+    files = sorted(p for p in _walk(raw) if is_candidate(p, raw))
+    stems = Counter(display_name(p.stem) for p in files)
     sources = []
     for p in files:
         rel = p.relative_to(raw).as_posix()
-        doc_id = p.stem
-        if stems.count(p.stem) > 1:  # same name in two folders: keep both, distinguishably
-            doc_id = f"{p.stem}_{hashlib.sha1(rel.encode()).hexdigest()[:6]}"
-        sources.append(Source(p, rel, doc_id))
+        doc_id = display_name(p.stem)
+        if stems[doc_id] > 1:  # same name in two folders: keep both, distinguishably
+            doc_id = f"{doc_id}_{hashlib.sha1(os.fsencode(rel)).hexdigest()[:6]}"
+        sources.append(Source(p, display_name(rel), doc_id))
     return sources
 
 
@@ -84,14 +116,28 @@ def read_one(source: Source) -> tuple[Document | None, Extraction | None, list[P
         return Problem(source.doc_id, source.source_file, stage, severity, f"{source.source_file}: {message}")
 
     try:
+        with document_limits() as limits:
+            return _read_and_extract(source, problem)
+    except LimitExceeded as exc:
+        return None, None, [problem("read", "error", str(exc))]
+    except MemoryError:
+        return None, None, [problem("read", "error", f"needs more than {limits.memory_mb} MB of memory; not read")]
+
+
+def _read_and_extract(source: Source, problem) -> tuple[Document | None, Extraction | None, list[Problem]]:
+    try:
         doc = read_document(source.path, source.source_file, source.doc_id)
     except ReadError as exc:
         return None, None, [problem("read", "error", str(exc))]
+    except MemoryError:
+        raise
     except Exception as exc:  # a reader bug must not stop the other documents
         return None, None, [problem("read", "error", f"unexpected {type(exc).__name__}: {exc}")]
     problems = [problem("read", "warning", "; ".join(doc.warnings))] if doc.warnings else []
     try:
         extraction = extract_document(doc)
+    except MemoryError:
+        raise
     except Exception as exc:  # keep the read document even if an extractor fails on it
         return doc, None, [*problems, problem("extract", "error", f"extraction failed: {type(exc).__name__}: {exc}")]
     if not extraction.facts and not extraction.indicators:

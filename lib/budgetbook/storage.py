@@ -28,10 +28,27 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from budgetbook.report.escape import spreadsheet_text
+
 GENERATIONS = ".generations"
 CURRENT = "current"
 SUFFIXES = (".parquet", ".csv")
 KEEP = 2  # generations kept: the current one and the one before (a reader may still be on it)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its text as a spreadsheet must show it (no formula runs when the CSV is opened)."""
+    text = [c for c in frame.columns if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)]
+    return frame.assign(**{c: frame[c].map(spreadsheet_text, na_action="ignore") for c in text}) if text else frame
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -42,6 +59,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600; a written frame or report is an ordinary file
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -52,7 +70,8 @@ def write_frame(frame: pd.DataFrame, out_dir: Path, name: str, csv: bool = True)
     target = out_dir / f"{name}.parquet"
     atomic_write(target, lambda p: frame.to_parquet(p, index=False))
     if csv:
-        atomic_write(out_dir / f"{name}.csv", lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig"))
+        copy = csv_safe(frame)
+        atomic_write(out_dir / f"{name}.csv", lambda p: copy.to_csv(p, index=False, encoding="utf-8-sig"))
     return target
 
 
@@ -70,7 +89,7 @@ class FrameWriter:
         if frame.empty:
             return
         self.parquet.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
-        frame.to_csv(self.csv, index=False, header=self.rows == 0, lineterminator="\n")
+        csv_safe(frame).to_csv(self.csv, index=False, header=self.rows == 0, lineterminator="\n")
         self.rows += len(frame)
 
     def close(self) -> None:

@@ -35,11 +35,25 @@ _ASCII_PUNCT_NEAR_CJK = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "�
 _ASCII_PUNCT_RE = re.compile(rf"(?<=[{_WIDE}])[():;,!?]|[():;,!?](?=[{_WIDE}])")
 
 
+# Control characters carry no content; a bell or an escape in a document breaks Excel files and
+# terminals, and bidirectional overrides make text read differently from what it says.
+_CONTROLS = {
+    **{cp: None for cp in (*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0))},
+    **{cp: None for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)},
+    **{cp: " " for cp in (0x0B, 0x0C, 0x2028, 0x2029)},
+}
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters (tab, line feed and carriage return kept; page breaks as spaces)."""
+    return text.translate(_CONTROLS) if text else text
+
+
 def normalize(text: str) -> str:
     """Return the canonical form of `text`: ASCII digits, CJK punctuation, no layout spaces."""
     if not text:
         return ""
-    out = simplify(text).translate(_TABLE)
+    out = simplify(strip_controls(text)).translate(_TABLE)
     out = _SPACE_RUN.sub(" ", out).strip()
     out = _SPACE_NEAR_WIDE.sub("", out)
     out = _SPACED_DECIMAL.sub(".", out)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import takewhile
 
 import cn2an
 
@@ -251,6 +252,9 @@ def year_of(label: str, before: str, ctx: Context) -> int | None:
     return ctx.fiscal_year
 
 
+CONTEXT_WINDOW = 2000  # characters of a paragraph before a sentence that its figures' topic and year are read from
+
+
 def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
     """All facts a paragraph states."""
     ctx.base, ctx.projects, ctx.facts, ctx.last, ctx.current, ctx.first = None, False, [], None, None, None
@@ -263,8 +267,8 @@ def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
     start = 0
     for m in _SENTENCE_END.finditer(text + "。"):
         sentence = text[start : m.end()].strip()
-        if sentence:
-            _sentence(sentence, text[:start], ctx)
+        if sentence:  # what came before, as far back as a paragraph of a disclosure goes: cost stays linear
+            _sentence(sentence, text[max(0, start - CONTEXT_WINDOW) : start], ctx)
         start = m.end()
     return ctx.facts
 
@@ -554,7 +558,8 @@ def _zeros(plain: str, evidence: str, context_text: str, ctx: Context) -> None:
                     basis=basis_of(clause, ctx.doc_kind),
                 )
         change = change_word(clause)
-        stated = any(f.measure.endswith((".change", ".change_pct")) and f.evidence == evidence for f in ctx.facts)
+        this_sentence = takewhile(lambda f: f.evidence == evidence, reversed(ctx.facts))  # not the paragraph's
+        stated = any(f.measure.endswith((".change", ".change_pct")) for f in this_sentence)
         if change and change[0] == 0 and not stated:  # "增长0.8%，与上年基本持平" is not a zero change
             found = match_term(clause, "money", topic, values=False)
             base = found[0] if found and found[0].change else ctx.base

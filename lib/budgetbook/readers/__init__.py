@@ -11,8 +11,9 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from budgetbook.document import Document
+from budgetbook.document import Document, Paragraph, Table
 from budgetbook.outline import assign_sections
+from budgetbook.text import strip_controls
 
 
 class ReadError(Exception):
@@ -54,10 +55,14 @@ def is_html(data: bytes) -> bool:
 def _zip_format(data: bytes) -> str:
     import io
 
+    from budgetbook.limits import check_archive
+
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
         raise ReadError(f"damaged zip container: {exc}") from exc
+    check_archive(infos)
+    names = [i.filename for i in infos]
     if "word/document.xml" in names:
         return "docx"
     raise ReadError("a zip archive that is not a Word document; unpack it into the raw folder")
@@ -91,7 +96,20 @@ def read_document(path: Path, source_file: str, doc_id: str) -> Document:
         from budgetbook.readers.text import read_text
 
         read_text(data, doc)
+    strip_document_controls(doc)
     if not doc.blocks:
         raise ReadError("no text found in the file")
     assign_sections(doc.blocks)
     return doc
+
+
+def strip_document_controls(doc: Document) -> None:
+    """Remove control characters from every text the document holds (see `text.strip_controls`)."""
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            block.rows = [[strip_controls(c) for c in row] for row in block.rows]
+            block.caption = [strip_controls(c) for c in block.caption]
+            block.title, block.unit = strip_controls(block.title), strip_controls(block.unit)
+        else:
+            block.raw = strip_controls(block.raw)
+    doc.blocks = [b for b in doc.blocks if not isinstance(b, Paragraph) or b.raw.strip()]

@@ -26,6 +26,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from budgetbook.document import Block, Document, Location, Paragraph, Table
 from budgetbook.extract.vocab import load
+from budgetbook.limits import guard_pdf_streams
 from budgetbook.outline import heading_rank
 from budgetbook.readers import ReadError
 from budgetbook.readers.captions import is_caption_line, is_issuer, pick_title, unit_from, unit_of
@@ -42,6 +43,8 @@ MIN_LINES_FOR_MARGINS = 4
 SAME_LINE_OVERLAP = 0.5
 _SENTENCE_END = tuple("。；：！？!?;:")
 FULL_PAGE = 0.8  # a table reaching below this share of the page height ran to its foot
+
+guard_pdf_streams()  # a PDF stream may not inflate past the document's limit (decompression bombs)
 
 
 @dataclass
@@ -104,6 +107,8 @@ def _read_pages(data: bytes, doc: Document) -> list[_Page]:
             try:
                 pages.append(_read_page(page, number))
             except Exception as exc:  # one bad page must not lose the others
+                if isinstance(exc, MemoryError) or (exc.args and isinstance(exc.args[0], MemoryError)):
+                    raise MemoryError from exc  # over the document's memory limit: not a bad page
                 doc.warnings.append(f"page {number} could not be read ({type(exc).__name__}: {exc})")
             finally:
                 page.close()

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from budgetbook.storage import atomic_write
+from budgetbook.text import strip_controls
 
 MONEY_FORMAT = "#,##0.00"
 FORMULA_START = ("=", "+", "-", "@")
@@ -58,7 +59,7 @@ def _plain(value):
         return None
     if hasattr(value, "item") and not isinstance(value, str):
         return value.item()
-    return value
+    return strip_controls(value) if isinstance(value, str) else value  # Excel refuses control characters
 
 
 def _format(cell, is_money: bool) -> None:

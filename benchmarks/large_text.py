@@ -1,0 +1,86 @@
+"""Benchmark: the cost of one very large text document (issue 14: 50 MB in under a minute, under 1 GB).
+
+    python benchmarks/large_text.py [--mb 50] [--kind prose|dense|line ...]
+
+Builds a text document of about MB megabytes from the seed disclosures and reads it the way a run
+does (reader, extraction, frames and audit), each kind in a fresh process. Prints, per kind, the
+size, what was found, the seconds of the read and of the frames with the audit, the seconds per MB,
+and the peak resident memory of the process. Kinds:
+- prose: one disclosure, then its paragraphs without figures again and again (a long report);
+- dense: every seed disclosure, again and again (figures and tables on every page);
+- line:  the seed disclosures with their line breaks removed (one enormous paragraph per copy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from budgetbook import paths
+
+KINDS = ("prose", "dense", "line")
+
+
+def build(kind: str, megabytes: float, target: Path) -> Path:
+    """Write a document of about `megabytes` MB of the given kind to `target`."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(paths.raw_dir().rglob("*.txt"))]
+    if kind == "prose":
+        lines = [ln for s in seeds for ln in s.splitlines() if ln.strip() and not re.search(r"\d", ln)]
+        head, unit = seeds[-1] + "\n", "\n".join(lines) + "\n"
+    elif kind == "dense":
+        head, unit = "", "\n".join(seeds) + "\n"
+    else:
+        head, unit = "", "".join(s.replace("\n", "") for s in seeds) + "\n"
+    copies = int(megabytes * 1024 * 1024 / len(unit.encode())) + 1
+    target.write_text(head + unit * copies, encoding="utf-8")
+    return target
+
+
+def child(path: Path) -> None:
+    """Read one document as a run does and print the figures as one line of key=value."""
+    from budgetbook.frames import build_frames
+    from budgetbook.pipeline import Source, read_one
+
+    start = time.perf_counter()
+    doc, extraction, problems = read_one(Source(path, path.name, path.stem))
+    read = time.perf_counter() - start
+    start = time.perf_counter()
+    frames = build_frames([doc] if doc else [], {doc.doc_id: extraction} if doc and extraction else {}, problems)
+    audit = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"paragraphs={len(frames['paragraphs'])} tables={len(frames['tables'])} facts={len(frames['facts'])} "
+        f"checks={len(frames['checks'])} problems={len(problems)} read={read:.1f} audit={audit:.1f} peak={peak:.0f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, default=50.0)
+    parser.add_argument("--kind", choices=KINDS, nargs="+", default=list(KINDS))
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in args.kind:
+            path = build(kind, args.mb, Path(tmp) / f"{kind}.txt")
+            size = path.stat().st_size / 1024 / 1024
+            start = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", str(path)], capture_output=True, text=True, check=False
+            )
+            total = time.perf_counter() - start
+            figures = done.stdout.strip() or done.stderr.strip().splitlines()[-1]
+            print(f"{kind:5} {size:6.1f} MB: {total:7.1f} s in all ({total / size:5.2f} s/MB); {figures} (s, MB)")
+
+
+if __name__ == "__main__":
+    main()
