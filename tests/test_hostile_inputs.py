@@ -280,7 +280,7 @@ def test_a_docx_zip_bomb_is_refused_before_unpacking(tmp_path: Path, monkeypatch
     with zipfile.ZipFile(raw / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("word/document.xml", b" " * (16 * MB))
     result = extract(raw, tmp_path / "clean", jobs=1, progress=False)
-    assert result.documents == [] and "zip bomb" in result.problems[0].message
+    assert list(result.documents) == [] and "zip bomb" in result.problems[0].message
 
 
 def _children(pid: int) -> list[int]:
@@ -337,8 +337,9 @@ def test_file_names_that_are_not_utf8(tmp_path: Path, capsys) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     folder = os.fsencode(raw)
-    for name in (b"bad_\xff\xfe.txt", "预算".encode("gbk") + b".txt", b"esc_\x1b[31m.txt"):
-        Path(os.fsdecode(folder + b"/" + name)).write_bytes(SEED.read_bytes())
+    for copy, name in enumerate((b"bad_\xff\xfe.txt", "预算".encode("gbk") + b".txt", b"esc_\x1b[31m.txt")):
+        # contents differ by a trailing line break: identical files would be read once, as duplicates
+        Path(os.fsdecode(folder + b"/" + name)).write_bytes(SEED.read_bytes() + b"\n" * copy)
     status = main(["extract", str(raw), "--out", str(tmp_path / "clean"), "--jobs", "1", "--quiet"])
     documents = pd.read_parquet(tmp_path / "clean" / "documents.parquet")
     assert status == EXIT_OK
@@ -437,7 +438,7 @@ def test_usage_and_output_errors_are_one_line_before_any_reading(extracted: Path
     assert main(["run", raw, "--clean", str(tmp_path / "c"), "--reports", str(a_file), "--quiet"]) == EXIT_OUTPUT
     assert not (tmp_path / "c" / "documents.parquet").exists()  # refused before reading
     damaged = tmp_path / "damaged"
-    shutil.copytree(extracted / "clean", damaged)
+    shutil.copytree(extracted / "clean", damaged, symlinks=True)  # frames are links into a generation
     (damaged / "facts.parquet").write_bytes(b"not a parquet file")
     assert main(["check", str(damaged)]) == EXIT_OUTPUT
     lines = capsys.readouterr().err.strip().splitlines()
