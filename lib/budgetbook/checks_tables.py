@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from budgetbook.checks import Finding, fmt
-from budgetbook.extract.tables import fill_spans, table_kind
+from budgetbook.extract.tables import fill_spans, is_change_column, table_kind
 from budgetbook.extract.vocab import load
 from budgetbook.text import parse_number, squash
 
@@ -146,8 +146,8 @@ def blocks(g: Grid) -> list[Block]:
         codes = sum(bool(_CODE.match(squash(x))) for x in cells)
         amounts = sum(_is_amount(x) for x in cells)
         coded_header = any(p in code_words or p.endswith(("编码", "代码")) for p in g.paths[c])
-        if any(p in _words()["ignore_headers"] for p in g.paths[c]):
-            kinds.append("")
+        if any(p in _words()["ignore_headers"] for p in g.paths[c]) or is_change_column(g.header(c)):
+            kinds.append("")  # a column-number column, or changes (增减, 增减率): never parts of a total
         elif codes and (coded_header or codes >= 0.8 * len(cells)) and amounts == 0:
             kinds.append("code")
         elif amounts >= max(1, 0.5 * len(cells)):

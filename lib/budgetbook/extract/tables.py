@@ -415,12 +415,12 @@ def _keep_cell(
             "row_level": head.level,
             "table_kind": ctx.kind.name,
             "column": header,
-            "change": _is_change_column(header),
+            "change": is_change_column(header),
         }
     )
 
 
-def _is_change_column(header: str) -> bool:
+def is_change_column(header: str) -> bool:
     """增减 / 增减率 / 比上年增减 columns hold changes, never amounts."""
     return any(w in squash(header) for w in load("tables")["columns"]["change_columns"])
 
@@ -473,7 +473,7 @@ class _Reading:
 
 def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: list[str]) -> list[Fact]:
     header_text = "/".join(p for p in path if p.strip())
-    if _is_change_column(header_text):
+    if is_change_column(header_text):
         return []
     reading = _reading(ctx, column_measure(path, ctx.kind.topics), head, path)
     if reading is None:
