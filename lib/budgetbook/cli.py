@@ -28,13 +28,15 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("raw", nargs="?", type=Path, help="folder of documents (default: data/raw)")
     rn.add_argument("--clean", type=Path, help="folder for the frames (default: data/clean)")
     rn.add_argument("--reports", type=Path, help="folder for executed notebooks, HTML and Excel (default: reports)")
-    rn.add_argument("--notebooks", type=Path, help="folder of the source notebooks (default: notebooks)")
-    rn.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="reports run in parallel")
+    rn.add_argument("--notebooks", type=Path, help="folder of the source notebooks (default: the project's)")
+    rn.add_argument("--jobs", type=_positive, default=min(2, os.cpu_count() or 1), help="reports run in parallel (≥1)")
     rn.add_argument("--quiet", action="store_true", help="no progress bar")
     ck = sub.add_parser("check", help="re-run the audit (checks, completeness) on extracted frames")
     ck.add_argument("clean", nargs="?", type=Path, help="folder of the frames (default: data/clean)")
     ck.add_argument("--money", type=float, help="tolerance in 万元 (default from data/checks.toml)")
     ck.add_argument("--percent", type=float, help="tolerance in percentage points")
+    ck.add_argument("--out", type=Path, help="folder for the new checks and completeness (default: CLEAN_DIR/recheck)")
+    ck.add_argument("--replace", action="store_true", help="replace the checks the reports were made from")
     return parser
 
 
@@ -75,7 +77,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         args.percent if args.percent is not None else default.percent,
     )
     frames = audit_frames({n: read_frame(clean, n) for n in names}, tolerance)
-    write_frames(frames, clean)
+    if args.replace:
+        write_frames(frames, clean)
+        print(f"replaced the frames in {clean} (reports made from the old checks are now out of date)")
+    else:
+        out = args.out or clean / "recheck"
+        write_frames({k: frames[k] for k in ("checks", "completeness")}, out)
+        print(f"wrote checks and completeness to {out}; the frames in {clean} are unchanged (--replace to replace them)")
     print(summary(frames["checks"], frames["completeness"]))
     return EXIT_OK
 
@@ -92,22 +100,34 @@ def summary(checks, completeness) -> str:
     )
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return n
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from budgetbook.workbook import run
+    from budgetbook.workbook import NothingToReport, find_notebooks, run
 
     raw = args.raw or paths.raw_dir()
     if not raw.is_dir():
         print(f"budgetbook: no such folder: {raw}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        notebooks = find_notebooks(args.notebooks)
+    except FileNotFoundError as exc:
+        print(f"budgetbook: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     reports = args.reports or paths.reports_dir()
-    outcome = run(
-        raw,
-        args.clean or paths.clean_dir(),
-        reports,
-        args.notebooks or paths.notebooks_dir(),
-        jobs=max(1, args.jobs),
-        progress=not args.quiet,
-    )
+    try:
+        outcome = run(raw, args.clean or paths.clean_dir(), reports, notebooks, jobs=args.jobs, progress=not args.quiet)
+    except NothingToReport as exc:
+        print(f"budgetbook: {exc}; nothing to report (see {reports / '01-extract-documents.html'})", file=sys.stderr)
+        return EXIT_PROBLEMS
     print(f"executed {len(outcome.executed)} notebooks into {reports}")
     for failure in outcome.failures:
         print(f"failed: {failure.step}: {failure.error}\n  see {failure.notebook}", file=sys.stderr)
