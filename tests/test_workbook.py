@@ -23,10 +23,8 @@ DEPARTMENTS = ["怀化市人民政府办公室", "怀化市政务服务中心", 
 
 
 @pytest.fixture(scope="module")
-def workbook(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
-    out = tmp_path_factory.mktemp("workbook")
-    outcome = run(SEEDS_RAW, out / "clean", out / "reports", NOTEBOOKS, jobs=2, progress=False)
-    return out / "reports", outcome
+def workbook(seeds_reports) -> tuple[Path, object]:
+    return seeds_reports
 
 
 def test_every_notebook_runs_on_the_seeds(workbook) -> None:
@@ -48,7 +46,7 @@ def test_summary_workbook_has_the_comparison_and_the_tidy_frames(workbook) -> No
     assert compare.loc["株洲市人民政府办公室", "“三公”经费（万元）"] == 154
     sheet = book["数据"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
-    value_col = [c.value for c in sheet[1]].index("value") + 1
+    value_col = [c.value for c in sheet[1]].index("数值") + 1
     assert sheet.cell(row=2, column=value_col).number_format == "#,##0.00"
 
 
@@ -62,7 +60,7 @@ def test_department_report_covers_all_its_documents(workbook) -> None:
     assert sorted(docs["年度"]) == [2023, 2024]
     html = (reports / "怀化市人民政府办公室" / "02-department-report.html").read_text(encoding="utf-8")
     assert "from budgetbook" not in html  # code hidden
-    assert 'href="#src-1"' in html and 'id="src-1"' in html  # values link to their source text
+    assert "href='#src-1'" in html and "id='src-1'" in html  # values link to their source text
 
 
 def test_notebooks_are_committed_without_outputs() -> None:

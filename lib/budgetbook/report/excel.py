@@ -63,7 +63,7 @@ def _sheet(book: Workbook, name: str, table: ReaderTable) -> None:
 def _put(cell, value, kind: str) -> None:
     if is_missing(value):
         return
-    x = number(value) if kind != TEXT else None
+    x = number(value) if kind != TEXT or not isinstance(value, str) else None
     if x is not None:
         cell.value = round(x) if kind in (COUNT, YEAR) else x
         cell.number_format = FORMATS.get(kind, "General")
