@@ -115,6 +115,7 @@ def assert_readable(reports: Path) -> int:
         assert not FORBIDDEN.findall(text), (where, FORBIDDEN.findall(text)[:5])
         assert not FLOAT_YEAR.findall(text), (where, FLOAT_YEAR.findall(text)[:5])
         assert not CODE.findall(text), (where, CODE.findall(text)[:5])
+        assert "Warning" not in text and "Traceback" not in text, where
         assert len(page.captions) == page.figures, where
         assert all(re.search(r"(?:19|20)\d\d年", c) for c in page.captions), (where, page.captions)
         missing = [a for a in page.anchors if a not in page.ids]

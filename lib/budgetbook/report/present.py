@@ -25,9 +25,10 @@ UNIT_KIND = {"万元": MONEY, "元": MONEY, "%": PERCENT, "人": COUNT, "个": C
 STYLE = """<style>
 table.bb{border-collapse:collapse;margin:.4em 0 1.2em;font-size:13px;max-width:100%}
 table.bb caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0}
-table.bb th{background:#DDEBF7;text-align:left;padding:4px 8px;border-bottom:2px solid #8EA9DB;white-space:nowrap}
-table.bb td{padding:3px 8px;border-bottom:1px solid #E4E4E4;vertical-align:top}
-table.bb td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+table.bb th{background:#DDEBF7;text-align:left !important;padding:4px 8px;border-bottom:2px solid #8EA9DB;white-space:nowrap}
+table.bb td{padding:3px 8px;border-bottom:1px solid #E4E4E4;vertical-align:top;text-align:left}
+table.bb td:first-child{min-width:9em}
+table.bb td.num{text-align:right !important;white-space:nowrap;font-variant-numeric:tabular-nums}
 table.bb tr:nth-child(even) td{background:#F7F9FC}
 p.bb-note{color:#555;font-style:italic}
 </style>"""
@@ -107,14 +108,19 @@ def _numeric(table: ReaderTable, column: str) -> bool:
 
 
 def to_html(table: ReaderTable, caption: str = "", style: bool = True) -> str:
-    """A static, styled HTML table (no index, Chinese headers, formatted and escaped cells)."""
+    """A static, styled HTML table (no index, Chinese headers, formatted and escaped cells).
+
+    Columns no row has a value in are left out and named in a note under the table.
+    """
     if table.frame.empty:
         return note_html(table.empty)
-    head = "".join(f"<th>{html_text(c)}</th>" for c in table.columns)
+    blank = [c for c in table.columns if table.frame[c].map(is_missing).all()]
+    columns = [c for c in table.columns if c not in blank]
+    head = "".join(f"<th>{html_text(c)}</th>" for c in columns)
     body = []
     for _, row in table.frame.iterrows():
         cells = []
-        for c in table.columns:
+        for c in columns:
             text = html_text(cell_text(row[c], table.kind(c, row)))
             href = row.get(table.links[c]) if c in table.links else None
             if href and not is_missing(href) and text != MISSING:
@@ -124,7 +130,9 @@ def to_html(table: ReaderTable, caption: str = "", style: bool = True) -> str:
         body.append(f"<tr>{''.join(cells)}</tr>")
     cap = f"<caption>{html_text(caption)}</caption>" if caption else ""
     rows = "".join(body)
-    return f"{STYLE if style else ''}<table class='bb'>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    note = f"<p class='bb-note'>以下各列文件均未载明，未显示：{html_text('、'.join(blank))}。</p>" if blank else ""
+    css = STYLE if style else ""
+    return f"{css}<table class='bb'>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{note}"
 
 
 def note_html(sentence: str) -> str:
