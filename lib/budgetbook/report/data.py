@@ -57,12 +57,6 @@ LEVEL_NAMES = {"中央": "中央", "省": "省级", "市": "市级", "县": "县
 TITLE_WORDS = ("预算", "决算", "报告", "说明", "公开", "自评")
 _CODE = re.compile(r"(?<![A-Za-z])([a-z_]+(?:\.[a-z_]+)+|project)(?:\[([^\]]*)\])?")
 _LOCATION = re.compile(r"(?:p(?P<page>\d+)\s+)?l(?P<line>\d+)(?:\s+t(?P<table>\d+)\s+r(?P<row>\d+)\s+c(?P<col>\d+))?")
-_PROJECT_PREFIX = re.compile(
-    r"^\s*(?:[\[【(（]?[0-9A-Za-z]{8,}[\]】)）]?|\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)\s*"
-)
-PROJECT_CATEGORIES = re.compile(
-    r"(支出|经费|项目)(合计|小计|总计)$|^(合计|小计|总计|其中|基本支出|项目支出|人员经费|公用经费)"
-)
 
 
 def load_frames(clean: Path | str) -> dict[str, pd.DataFrame]:
@@ -425,15 +419,35 @@ def topic_figures(frames: dict[str, pd.DataFrame], department: str, prefixes: tu
     return ReaderTable(table, {"年度": YEAR, "数值": VALUE}, empty="文件未载明相关数据。")
 
 
+def _project_vocabulary() -> dict:
+    return load("report")["projects"]
+
+
 def project_name(item: str) -> str:
     """A project's name without its code or list number ([13073024X…]怀财字… → 怀财字…)."""
+    prefix = re.compile(_project_vocabulary()["prefix"])
     name = plain(item)
     for _ in range(3):
-        stripped = _PROJECT_PREFIX.sub("", name)
+        stripped = prefix.sub("", name)
         if stripped == name:
             break
         name = stripped
     return name.strip() or plain(item)
+
+
+def project_key(name: str) -> str:
+    """What two listings of one project share (综合事务支出 and 怀财字【2024】7号综合事务 → 综合事务)."""
+    key = project_name(name)
+    for pattern in _project_vocabulary()["same_project_ignores"]:
+        key = re.sub(pattern, "", key)
+    return key or project_name(name)
+
+
+def is_project(name: str, classes: set[str]) -> bool:
+    """False for function or economic classes, categories and totals listed among projects."""
+    if not name or name in classes:
+        return False
+    return not any(re.search(p, name) for p in _project_vocabulary()["not_projects"])
 
 
 def projects(frames: dict[str, pd.DataFrame], department: str) -> tuple[pd.DataFrame, int | None, str]:
@@ -442,10 +456,10 @@ def projects(frames: dict[str, pd.DataFrame], department: str) -> tuple[pd.DataF
     got, year, basis = pick(facts, "project")
     classes = set(facts.loc[facts.measure.str.startswith(("expenditure.function", "expenditure.economic")), "item"])
     got = got.assign(项目=got.item.map(project_name))
-    got = got.loc[got.item.ne("") & ~got.项目.isin(classes) & ~got.item.isin(classes)]
-    got = got.loc[~got.项目.str.contains(PROJECT_CATEGORIES)]
-    got = got.sort_values("value", ascending=False).drop_duplicates("项目")
-    return got, year, basis
+    got = got.loc[[is_project(n, classes) and is_project(i, classes) for n, i in zip(got.项目, got.item, strict=True)]]
+    got = got.assign(_key=got.项目.map(project_key), _coded=got.item.ne(got.项目), _table=got.source.eq("table"))
+    got = got.sort_values(["value", "_coded", "_table"], ascending=False).drop_duplicates("_key")
+    return got.drop(columns=["_key", "_coded", "_table"]), year, basis
 
 
 def projects_table(frames: dict[str, pd.DataFrame], department: str, top: int | None = None) -> ReaderTable:
