@@ -83,7 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         out = args.out or clean / "recheck"
         write_frames({k: frames[k] for k in ("checks", "completeness")}, out)
-        print(f"wrote checks and completeness to {out}; the frames in {clean} are unchanged (--replace to replace them)")
+        print(f"wrote checks and completeness to {out}; the frames in {clean} are unchanged (--replace replaces them)")
     print(summary(frames["checks"], frames["completeness"]))
     return EXIT_OK
 

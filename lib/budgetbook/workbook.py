@@ -121,7 +121,8 @@ def report(
     if not names:
         raise NothingToReport(
             f"no budget disclosure found in {raw or clean}: "
-            f"{len(frames.get('documents', []))} files read, none a department's budget, final account or self-evaluation"
+            f"{len(frames.get('documents', []))} files read, "
+            "none a department's budget, final account or self-evaluation"
         )
     common = {"clean_dir": str(clean), "reports_dir": str(reports), "interactive": False}
     raw_param = {"raw_dir": str(Path(raw).resolve())} if raw is not None else {}

@@ -275,7 +275,8 @@ def provenance_html(
     head = "<tr><th>指标</th><th>年度</th><th>口径</th><th>数值</th><th>单位</th><th>说明</th></tr>"
     return (
         f"{STYLE}<table class='bb'><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
-        f"<h4>来源原文（点击数值跳转到这里，点击文件名打开原文件）</h4><ol style='font-size:90%'>{''.join(sources)}</ol>"
+        "<h4>来源原文（点击数值跳转到这里，点击文件名打开原文件）</h4>"
+        f"<ol style='font-size:90%'>{''.join(sources)}</ol>"
     )
 
 
@@ -350,14 +351,15 @@ def expenditure_by_function(frames: dict[str, pd.DataFrame], department: str) ->
 
 
 def pair(frames: dict[str, pd.DataFrame], department: str, measures: list[str], whole: str, topic: str) -> Chart:
-    """Two parts of a whole (基本/项目 of 支出合计, 人员/公用 of 基本支出), drawn only when both are there and add up."""
+    """Two parts of a whole (基本/项目 of 支出合计, 人员/公用 of 基本支出): drawn when both are there and add up."""
     facts, year, basis = pick(department_facts(frames, department), [*measures, whole])
     parts = facts.loc[facts.measure.isin(measures) & facts.item.eq("")].drop_duplicates("measure")
     series = parts.set_index("measure").value.reindex(measures).rename(index=measure_name)
     missing = series.loc[series.isna()]
     if not series.isna().all() and len(missing):
         when = f"{year}年{basis_name(basis)}"
-        note = f"{when}{topic}：文件只载明{'、'.join(series.dropna().index)}，未载明{'、'.join(missing.index)}，不计算占比。"
+        stated, absent = "、".join(series.dropna().index), "、".join(missing.index)
+        note = f"{when}{topic}：文件只载明{stated}，未载明{absent}，不计算占比。"
         return Chart(series.dropna(), chart_title(topic, year, basis), note=note)
     total = _value(facts, whole)
     note = _whole_note(topic, series.dropna(), total if total is not None else series.sum(), year, basis)

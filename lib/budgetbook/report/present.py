@@ -25,7 +25,8 @@ UNIT_KIND = {"万元": MONEY, "元": MONEY, "%": PERCENT, "人": COUNT, "个": C
 STYLE = """<style>
 table.bb{border-collapse:collapse;margin:.4em 0 1.2em;font-size:13px;max-width:100%}
 table.bb caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0}
-table.bb th{background:#DDEBF7;text-align:left !important;padding:4px 8px;border-bottom:2px solid #8EA9DB;white-space:nowrap}
+table.bb th{background:#DDEBF7;text-align:left !important;padding:4px 8px;border-bottom:2px solid #8EA9DB;
+  white-space:nowrap}
 table.bb td{padding:3px 8px;border-bottom:1px solid #E4E4E4;vertical-align:top;text-align:left}
 table.bb td:first-child{min-width:9em}
 table.bb td.num{text-align:right !important;white-space:nowrap;font-variant-numeric:tabular-nums}
