@@ -50,6 +50,7 @@ KIND_NAMES = {"budget": "预算", "final_account": "决算", "self_evaluation": 
 KIND_TITLES = {"budget": "部门预算", "final_account": "部门决算", "self_evaluation": "部门整体支出绩效自评报告"}
 BASIS_NAMES = {"budget": "预算", "adjusted": "调整预算", "actual": "决算"}
 BASIS_ORDER = {"budget": 0, "actual": 1, "adjusted": 2}
+OWN_BASIS = {"budget": "budget", "final_account": "actual", "self_evaluation": "actual"}
 SOURCE_NAMES = {"prose": "正文", "table": "表格"}
 SEVERITY_NAMES = {"error": "错误", "warning": "提示", "info": "通过"}
 STATUS_NAMES = {"present": "已公开", "none": "说明为无", "absent": "未见"}
@@ -294,7 +295,11 @@ class Chart:
 
 
 def pick(facts: pd.DataFrame, measures: list[str] | str) -> tuple[pd.DataFrame, int | None, str]:
-    """Department-wide facts of `measures` for one year and one basis: the latest year, budget before actual."""
+    """Department-wide facts of `measures` for one year and one basis.
+
+    The latest year; in it, the basis the documents are about (a budget's 预算, a final
+    account's 决算: not the budget column a final account prints beside its actuals).
+    """
     measures = [measures] if isinstance(measures, str) else measures
     got = facts.loc[facts.measure.isin(measures) & facts.scope.eq("")]
     got = got.loc[got.year.notna() & got.basis.isin(list(BASIS_ORDER))]
@@ -302,7 +307,9 @@ def pick(facts: pd.DataFrame, measures: list[str] | str) -> tuple[pd.DataFrame, 
         return got, None, ""
     year = int(got.year.max())
     got = got.loc[got.year == year]
-    basis = min(got.basis.unique(), key=BASIS_ORDER.get)
+    own = got.loc[got.basis.eq(got.doc_kind.map(OWN_BASIS))] if "doc_kind" in got else got.iloc[0:0]
+    bases = own.basis.unique() if not own.empty else got.basis.unique()
+    basis = min(bases, key=lambda b: b != "actual" if not own.empty else BASIS_ORDER[b])
     return got.loc[got.basis == basis], year, basis
 
 
