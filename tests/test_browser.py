@@ -101,7 +101,7 @@ def rendered(page: Path) -> _Page:
 
 
 def pages(reports: Path) -> list[Path]:
-    return sorted(reports.glob("*/02-department-report.html")) + [reports / "03-compare-departments.html"]
+    return [*sorted(reports.glob("*/02-department-report.html")), reports / "03-compare-departments.html"]
 
 
 def assert_readable(reports: Path) -> int:

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from budgetbook.cli import main
 from budgetbook.report.excel import write_workbook
 from budgetbook.report.names import safe_name, safe_names
-from budgetbook.workbook import REPORT, run
+from budgetbook.workbook import REPORT
 
 from .conftest import REPO, SEEDS_RAW
 
