@@ -66,7 +66,7 @@ def _check_book(path: Path) -> int:
 
 
 def _books(reports: Path) -> list[Path]:
-    return sorted(reports.glob("*/*.xlsx")) + [reports / "summary.xlsx"]
+    return [*sorted(reports.glob("*/*.xlsx")), reports / "summary.xlsx"]
 
 
 def test_every_seed_workbook_stores_numbers_as_numbers_in_the_format_of_their_unit(seeds_reports) -> None:
