@@ -12,6 +12,7 @@ kinds to store numbers as numbers with the format of their unit. Text is escaped
 from __future__ import annotations
 
 import math
+from functools import cache
 import re
 from dataclasses import dataclass, field
 
@@ -150,8 +151,17 @@ def show(table: ReaderTable, interactive: bool = False, caption: str = "") -> No
         return
     import itables
 
+    _offline_itables()
     # blanks stay blank so DataTables still recognises "1,234.56" and "12.00%" as numbers when sorting
     itables.show(formatted(table, missing=""), caption=caption or None, showIndex=False, allow_html=False)
+
+
+@cache
+def _offline_itables() -> None:
+    """itables with its JavaScript embedded in the notebook (nothing is fetched when it is opened)."""
+    import itables
+
+    itables.init_notebook_mode(all_interactive=False, connected=False)
 
 
 _SPACES = re.compile(r"\s+")
