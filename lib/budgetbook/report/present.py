@@ -12,9 +12,9 @@ kinds to store numbers as numbers with the format of their unit. Text is escaped
 from __future__ import annotations
 
 import math
-from functools import cache
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import pandas as pd
 
