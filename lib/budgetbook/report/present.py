@@ -28,7 +28,7 @@ table.bb{border-collapse:collapse;margin:.4em 0 1.2em;font-size:13px;max-width:1
 table.bb caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0}
 table.bb th{background:#DDEBF7;text-align:left !important;padding:4px 8px;border-bottom:2px solid #8EA9DB;
   white-space:nowrap}
-table.bb td{padding:3px 8px;border-bottom:1px solid #E4E4E4;vertical-align:top;text-align:left}
+table.bb td{padding:3px 8px;border-bottom:1px solid #E4E4E4;vertical-align:top;text-align:left !important}
 table.bb td:first-child{min-width:9em}
 table.bb td.num{text-align:right !important;white-space:nowrap;font-variant-numeric:tabular-nums}
 table.bb tr:nth-child(even) td{background:#F7F9FC}
