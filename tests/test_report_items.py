@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pandas as pd
 import pytest
@@ -139,7 +140,7 @@ def test_comparison_ranks_budgets_with_budgets_of_the_same_year(corpus) -> None:
     # each row links to its department's report
     assert table.frame["报告"].str.endswith("/02-department-report.html").all()
     html = present.to_html(table)
-    assert '<a href="北京市审计局/02-department-report.html">北京市审计局</a>' in html
+    assert f'<a href="{quote("北京市审计局")}/02-department-report.html">北京市审计局</a>' in html
 
 
 def test_comparison_uses_department_wide_figures_and_stated_staff_only(seeds) -> None:
@@ -174,7 +175,7 @@ def test_every_key_figure_links_to_its_source_file_at_its_page(corpus, tmp_path:
     links = table.frame["打开源文件"]
     assert len(links) >= 10 and links.str.contains(r"\.pdf#page=\d+$").all()
     for link in links:
-        assert (folder / link.split("#")[0]).resolve().exists()
+        assert (folder / unquote(link.split("#")[0])).resolve().exists()
     html = data.provenance_html(corpus, "上海市普陀区财政局", CORPUS, folder)
     assert "#page=21" in html and "第21页" in html and "收入支出总计2995.39万元" in html
 

@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -137,7 +138,7 @@ def source_link(source_file: object, location: object, raw_dir: Path | str | Non
         return ""
     target = Path(raw_dir) / str(source_file)
     href = os.path.relpath(target, from_dir) if from_dir is not None else target.resolve().as_uri()
-    href = Path(href).as_posix()
+    href = quote(Path(href).as_posix(), safe="/:")  # a '#' or '%' in a file name stays part of the name
     page = location_page(location)
     return f"{href}#page={page}" if page and target.suffix.lower() == ".pdf" else href
 
@@ -707,7 +708,7 @@ def _comparison_row(dept: str, year: int, basis: str, own: pd.DataFrame, facts: 
         "在职人数": staff,
         "人均“三公”（万元）": round(sangong / staff, 4) if sangong is not None and staff else None,
         "支出增减率": value("expenditure.change_pct"),
-        "报告": f"{folders.get(dept, dept)}/02-department-report.html",
+        "报告": quote(f"{folders.get(dept, dept)}/02-department-report.html"),
     }
 
 
