@@ -6,7 +6,7 @@ RAW    ?= data/raw
 CLEAN  ?= data/clean
 JOBS   ?= 2
 
-.PHONY: help install run extract test lint bench clean
+.PHONY: help install run lab extract test lint bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ install: $(BIN)/budgetbook  ## create .venv and install budgetbook with its depe
 
 run: install  ## install, then run the whole workbook on data/raw: frames, reports, Excel
 	$(BIN)/budgetbook run $(RAW) --clean $(CLEAN) --jobs $(JOBS)
+
+lab: install  ## open the notebooks in JupyterLab (run `make run` first for the frames)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 extract: install  ## install, then only extract data/raw into data/clean
 	$(BIN)/budgetbook extract $(RAW) --out $(CLEAN) --jobs $(JOBS)

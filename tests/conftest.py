@@ -38,3 +38,24 @@ def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path
     """The five seed documents of data/raw extracted once."""
     out = tmp_path_factory.mktemp("seeds")
     return extract(SEEDS_RAW, out, jobs=1, progress=False), out
+
+
+@pytest.fixture(scope="session")
+def seeds_reports(tmp_path_factory: pytest.TempPathFactory):
+    """`budgetbook run`'s workbook on the seeds, once per session: (reports folder, outcome)."""
+    from budgetbook.workbook import run
+
+    out = tmp_path_factory.mktemp("seeds-workbook")
+    outcome = run(SEEDS_RAW, out / "clean", out / "reports", REPO / "notebooks", jobs=2, progress=False)
+    return out / "reports", outcome
+
+
+@pytest.fixture(scope="session")
+def corpus_reports(corpus_run):
+    """The department reports and the comparison of the PDF corpus, from its extracted frames, once per session."""
+    from budgetbook.workbook import report
+
+    _, clean = corpus_run
+    reports = clean.parent / "corpus-reports"
+    outcome = report(clean, reports, REPO / "notebooks", jobs=2, progress=False, raw=CORPUS)
+    return reports, outcome

@@ -64,13 +64,15 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("raw", nargs="?", type=Path, help="folder of documents (default: data/raw)")
     rn.add_argument("--clean", type=Path, help="folder for the frames (default: data/clean)")
     rn.add_argument("--reports", type=Path, help="folder for executed notebooks, HTML and Excel (default: reports)")
-    rn.add_argument("--notebooks", type=Path, help="folder of the source notebooks (default: notebooks)")
-    rn.add_argument("--jobs", type=_jobs, default=min(2, os.cpu_count() or 1), help="reports run in parallel")
+    rn.add_argument("--notebooks", type=Path, help="folder of the source notebooks (default: the project's)")
+    rn.add_argument("--jobs", type=_jobs, default=min(2, os.cpu_count() or 1), help="reports run in parallel (≥1)")
     rn.add_argument("--quiet", action="store_true", help="no progress bar")
     ck = sub.add_parser("check", help="re-run the audit (checks, completeness) on extracted frames")
     ck.add_argument("clean", nargs="?", type=Path, help="folder of the frames (default: data/clean)")
     ck.add_argument("--money", type=_tolerance, help="tolerance in 万元 (default from data/checks.toml)")
     ck.add_argument("--percent", type=_tolerance, help="tolerance in percentage points")
+    ck.add_argument("--out", type=Path, help="folder for the new checks and completeness (default: CLEAN_DIR/recheck)")
+    ck.add_argument("--replace", action="store_true", help="replace the checks the reports were made from")
     return parser
 
 
@@ -120,6 +122,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         args.money if args.money is not None else default.money,
         args.percent if args.percent is not None else default.percent,
     )
+    out = clean if args.replace else check_writable(args.out or clean / "recheck", "--out")
     check_writable(clean, "folder")
     with locked(clean):
         loaded = {}
@@ -130,7 +133,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise OutputError(f"{clean / (name + '.parquet')} cannot be read ({reason}); extract again") from exc
         frames = audit_frames(loaded, tolerance)
-        write_frames(frames, clean)
+        if args.replace:
+            write_frames(frames, clean)
+            print(f"replaced the frames in {clean} (reports made from the old checks are now out of date)")
+        else:
+            write_frames({k: frames[k] for k in ("checks", "completeness")}, out)
+            print(f"wrote checks and completeness to {out}; the frames in {clean} are unchanged (--replace: replace)")
     print(summary(frames["checks"], frames["completeness"]))
     return EXIT_OK
 
@@ -148,18 +156,23 @@ def summary(checks, completeness) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from budgetbook.workbook import run
+    from budgetbook.workbook import NothingToReport, find_notebooks, run
 
     raw = args.raw or paths.raw_dir()
     if not raw.is_dir():
         return _fail(f"no such folder: {raw}", EXIT_USAGE)
-    notebooks = args.notebooks or paths.notebooks_dir()
-    if not notebooks.is_dir():
-        return _fail(f"no such folder: {notebooks}", EXIT_USAGE)
+    try:
+        notebooks = find_notebooks(args.notebooks)
+    except FileNotFoundError as exc:
+        return _fail(str(exc), EXIT_USAGE)
     clean = check_writable(args.clean or paths.clean_dir(), "--clean")
     reports = check_writable(args.reports or paths.reports_dir(), "--reports")
-    with locked(clean, reports):
-        outcome = run(raw, clean, reports, notebooks, jobs=args.jobs, progress=not args.quiet)
+    try:
+        with locked(clean, reports):
+            outcome = run(raw, clean, reports, notebooks, jobs=args.jobs, progress=not args.quiet)
+    except NothingToReport as exc:
+        print(f"budgetbook: {exc}; nothing to report (see {reports / '01-extract-documents.html'})", file=sys.stderr)
+        return EXIT_PROBLEMS
     kept = f"; {len(outcome.skipped)} department reports unchanged, kept" if outcome.skipped else ""
     print(f"executed {len(outcome.executed)} notebooks into {reports}{kept}")
     for failure in outcome.failures:

@@ -25,12 +25,14 @@ from jupyter_core.paths import jupyter_runtime_dir
 from nbconvert import HTMLExporter
 from tqdm import tqdm
 
+from budgetbook import paths
 from budgetbook.report import data
 from budgetbook.report.books import department_dir
 from budgetbook.report.fonts import embedded_font_css
 from budgetbook.storage import atomic_write
 
 EXTRACT, REPORT, COMPARE = "01-extract-documents.ipynb", "02-department-report.ipynb", "03-compare-departments.ipynb"
+PACKAGE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"  # the project beside an editable install
 TEMPLATES = Path(__file__).parent / "report" / "templates"
 
 
@@ -101,32 +103,73 @@ def export_html(notebook: Path) -> Path:
     return target
 
 
-def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, progress: bool = True) -> Outcome:
-    """The whole workbook: extract, one report per department, the comparison."""
+class NothingToReport(Exception):
+    """The raw folder held no disclosure: there is no department to report on."""
+
+
+def find_notebooks(explicit: Path | None = None) -> Path:
+    """The source notebooks: `explicit`, else the project's `notebooks/`, else those beside the installed package."""
+    candidates = [explicit] if explicit is not None else [paths.notebooks_dir(), PACKAGE_NOTEBOOKS]
+    for folder in candidates:
+        if folder is not None and (folder / REPORT).is_file():
+            return folder
+    raise FileNotFoundError(f"no notebooks ({REPORT}) in {', '.join(str(c) for c in candidates if c)}")
+
+
+def run(
+    raw: Path, clean: Path, reports: Path, notebooks: Path | None = None, jobs: int = 2, progress: bool = True
+) -> Outcome:
+    """The whole workbook: extract, one report per department, the comparison.
+
+    Raises NothingToReport (after the extraction report is written) when no document is a disclosure.
+    """
     raw, clean, reports = raw.resolve(), clean.resolve(), reports.resolve()
+    notebooks = find_notebooks(notebooks).resolve()
     outcome = Outcome()
-    common = {"clean_dir": str(clean), "reports_dir": str(reports)}
-    bar = tqdm(desc="workbook", unit="notebook", file=sys.stderr, disable=not progress)
+    bar = tqdm(desc="读取文件", unit="份", file=sys.stderr, disable=not progress, total=_count_files(raw))
     with bar:
-        if not _step(
-            outcome,
-            "01",
-            notebooks / EXTRACT,
-            reports / EXTRACT,
-            {"raw_dir": str(raw), "clean_dir": str(clean), "jobs": jobs},
-            notebooks,
-            bar,
-        ):
+        params = {"raw_dir": str(raw), "clean_dir": str(clean), "jobs": jobs, "interactive": False}
+        if not _step(outcome, "01", notebooks / EXTRACT, reports / EXTRACT, params, notebooks):
             return outcome
-        frames = data.load_frames(clean)
-        names = data.departments(frames)
-        prints = {name: inputs_fingerprint(frames, name, notebooks / REPORT) for name in names}
-        del frames
-        remove_stale_reports(reports, names)
-        outcome.skipped = [n for n in names if _unchanged(department_dir(reports, n, names) / REPORT, prints[n])]
-        bar.total = 2 + len(names) - len(outcome.skipped)
-        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-        try:
+        bar.update(bar.total - bar.n if bar.total else 1)
+    report(clean, reports, notebooks, jobs, progress, outcome, raw)
+    return outcome
+
+
+def report(
+    clean: Path,
+    reports: Path,
+    notebooks: Path | None = None,
+    jobs: int = 2,
+    progress: bool = True,
+    outcome: Outcome | None = None,
+    raw: Path | None = None,
+) -> Outcome:
+    """The reports from extracted frames: one per department (in parallel, those whose inputs
+    changed), then the comparison."""
+    clean, reports = Path(clean).resolve(), Path(reports).resolve()
+    notebooks = find_notebooks(notebooks).resolve()
+    outcome = outcome or Outcome()
+    frames = data.load_frames(clean)
+    names = data.departments(frames) if "documents" in frames else []
+    if not names:
+        raise NothingToReport(
+            f"no budget disclosure found in {raw or clean}: "
+            f"{len(frames.get('documents', []))} files read, "
+            "none a department's budget, final account or self-evaluation"
+        )
+    prints = {name: inputs_fingerprint(frames, name, notebooks / REPORT) for name in names}
+    remove_stale_reports(reports, names)
+    outcome.skipped = [n for n in names if _unchanged(department_dir(reports, n, names) / REPORT, prints[n])]
+    common = {"clean_dir": str(clean), "reports_dir": str(reports), "interactive": False}
+    raw_param = {"raw_dir": str(Path(raw).resolve())} if raw is not None else {}
+    counts = frames["documents"].groupby("department").size()
+    del frames
+    todo = [n for n in names if n not in outcome.skipped]
+    bar = tqdm(desc="部门报告", unit="份文件", file=sys.stderr, disable=not progress, total=int(counts[todo].sum()))
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        with bar:
             futures = {
                 pool.submit(
                     _step,
@@ -134,24 +177,28 @@ def run(raw: Path, clean: Path, reports: Path, notebooks: Path, jobs: int = 2, p
                     f"02 {name}",
                     notebooks / REPORT,
                     department_dir(reports, name, names) / REPORT,
-                    {**common, "department": name},
+                    {**common, **raw_param, "department": name},
                     notebooks,
-                    bar,
                 ): name
-                for name in names
-                if name not in outcome.skipped
+                for name in todo
             }
             for future in as_completed(futures):
+                name = futures[future]
                 if future.result():
-                    name = futures[future]
                     _record(department_dir(reports, name, names) / REPORT, prints[name])
-        except BaseException:
-            outcome.interrupted = True
-            raise
-        finally:  # on Ctrl-C the queued reports are dropped, not run
-            pool.shutdown(wait=True, cancel_futures=True)
-        _step(outcome, "03", notebooks / COMPARE, reports / COMPARE, common, notebooks, bar)
+                bar.set_postfix_str(name, refresh=False)
+                bar.update(int(counts[name]))
+    except BaseException:
+        outcome.interrupted = True
+        raise
+    finally:  # on Ctrl-C the queued reports are dropped, not run
+        pool.shutdown(wait=True, cancel_futures=True)
+    _step(outcome, "03", notebooks / COMPARE, reports / COMPARE, common, notebooks)
     return outcome
+
+
+def _count_files(raw: Path) -> int:
+    return sum(1 for p in raw.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
 INPUTS = ".inputs"  # beside a department's report: the fingerprint of what it was made from
@@ -180,7 +227,7 @@ def _record(output: Path, fingerprint: str) -> None:
     atomic_write(output.parent / INPUTS, lambda tmp: tmp.write_text(fingerprint, encoding="utf-8"))
 
 
-def _step(outcome: Outcome, step: str, source: Path, output: Path, parameters: dict, cwd: Path, bar) -> bool:
+def _step(outcome: Outcome, step: str, source: Path, output: Path, parameters: dict, cwd: Path) -> bool:
     if outcome.interrupted:
         return False
     start = time.perf_counter()
@@ -191,11 +238,11 @@ def _step(outcome: Outcome, step: str, source: Path, output: Path, parameters: d
         outcome.interrupted = True
         raise
     except Exception as exc:  # a failing notebook is reported, the others still run
-        outcome.failures.append(Failure(step, output, f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"))
+        where = output if output.exists() else source
+        outcome.failures.append(Failure(step, where, f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"))
         return False
     finally:
         outcome.seconds[step] = time.perf_counter() - start
-        bar.update()
 
 
 def remove_stale_reports(reports: Path, departments: list[str]) -> list[Path]:

@@ -1,4 +1,9 @@
-"""Charts for the reports, drawn with the project's own CJK font."""
+"""Charts for the reports, drawn with the project's own CJK font.
+
+Every chart is a `data.Chart`: one year and one basis, named in its title. Bars are horizontal
+and sorted, labels wrapped rather than cut; a chart with nothing to draw (or whose parts are not
+the whole) is the sentence that says so, never an empty axis.
+"""
 
 from __future__ import annotations
 
@@ -7,81 +12,98 @@ import matplotlib
 matplotlib.use("Agg")  # headless: notebooks embed the PNGs, nothing opens a window
 
 import matplotlib.pyplot as plt
-import pandas as pd
 from matplotlib.figure import Figure
 
+from budgetbook.report.data import Chart
 from budgetbook.report.fonts import use_cjk_font
+from budgetbook.report.present import cell_text
 
-WIDTH = 7.5
+WIDTH = 8.0
+LABEL_WIDTH = 30  # display columns (a CJK character counts two) before a label wraps
 
 
-def _figure(rows: int = 1) -> tuple[Figure, plt.Axes]:
+def _figure(rows: int) -> tuple[Figure, plt.Axes]:
     use_cjk_font()
-    fig, ax = plt.subplots(figsize=(WIDTH, max(2.6, 0.42 * rows + 1.2)))
+    fig, ax = plt.subplots(figsize=(WIDTH, max(2.2, 0.38 * rows + 1.3)))
     return fig, ax
 
 
-def bars(series: pd.Series, title: str, unit: str = "万元") -> Figure | None:
-    """Horizontal bars, largest on top, each labelled with its value."""
-    series = series.dropna()
-    if series.empty:
+def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """A long name on several lines (CJK counted two wide), never cut."""
+    lines, line, used = [], "", 0
+    for ch in str(text):
+        w = 2 if ord(ch) > 0x2E80 else 1
+        if used + w > width and line:
+            lines.append(line)
+            line, used = "", 0
+        line += ch
+        used += w
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def bars(chart: Chart) -> Figure | None:
+    """Horizontal bars, largest on top, each labelled with its value; None when there is nothing to draw."""
+    series = chart.series.dropna()
+    if chart.note or series.empty or not series.abs().sum():
         return None
     series = series.sort_values()
-    fig, ax = _figure(len(series))
-    ax.barh([str(i) for i in series.index], series.values, color="#4472C4")
+    kind = "percent" if chart.unit == "%" else "money"
+    labels = [wrap_label(str(i)) for i in series.index]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = _figure(max(len(series), int(lines * 0.8)))
+    ax.barh(range(len(series)), series.values, color="#4472C4")
+    ax.set_yticks(range(len(series)), labels, fontsize=9)
     for y, v in enumerate(series.values):
-        ax.text(v, y, f" {v:,.2f}", va="center", fontsize=9)
-    ax.set_title(title)
-    ax.set_xlabel(unit)
-    ax.margins(x=0.2)
+        ax.text(v, y, f" {cell_text(v, kind)}", va="center", ha="left" if v >= 0 else "right", fontsize=8.5)
+    ax.set_title(chart.title, fontsize=12, loc="left")
+    ax.set_xlabel(chart.unit)
+    ax.margins(x=0.22)
+    ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     plt.close(fig)
     return fig
 
 
-def grouped(table: pd.DataFrame, title: str, unit: str = "万元") -> Figure | None:
-    """Grouped bars: one group per row (a year), one bar per column (a component)."""
-    table = table.dropna(how="all")
-    if table.empty:
-        return None
-    fig, ax = _figure(6)
-    table.plot.bar(ax=ax, rot=0, width=0.8)
-    ax.set_title(title)
-    ax.set_ylabel(unit)
-    ax.set_xlabel("")
-    ax.legend(fontsize=8, ncols=2)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
-def split(series: pd.Series, title: str) -> Figure | None:
-    """Two or more parts of a whole as one stacked bar with shares."""
-    series = series.dropna()
-    if series.empty or series.sum() <= 0:
+def split(chart: Chart) -> Figure | None:
+    """Parts of a whole as one stacked bar with their shares; only when the parts are the whole."""
+    series = chart.series.dropna()
+    if chart.note or series.empty or series.sum() <= 0 or (series < 0).any():
         return None
     fig, ax = _figure(1)
-    left = 0.0
-    for (name, value), color in zip(series.items(), ["#4472C4", "#ED7D31", "#A5A5A5", "#FFC000"], strict=False):
-        ax.barh([0], [value], left=left, color=color, label=f"{name} {value:,.2f}万元（{value / series.sum():.1%}）")
+    left, total = 0.0, series.sum()
+    colors = ["#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47"]
+    for (name, value), color in zip(series.items(), colors, strict=False):
+        share = value / total * 100
+        ax.barh([0], [value], left=left, color=color, label=f"{name} {cell_text(value, 'money')}万元（{share:.2f}%）")
         left += value
     ax.set_yticks([])
-    ax.set_title(title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=2, fontsize=9)
+    ax.set_xlabel(chart.unit)
+    ax.set_title(chart.title, fontsize=12, loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=2, fontsize=9, frameon=False)
     fig.tight_layout()
     plt.close(fig)
     return fig
 
 
-def image(fig: Figure | None):
-    """A chart as an inline PNG for the notebook (a note when there was nothing to draw)."""
+def image(chart: Chart, draw=bars):
+    """A chart for the notebook: a figure with its title as caption, or its sentence when there is nothing to draw."""
+    import base64
     import io
 
-    from IPython.display import Image, Markdown
+    from IPython.display import HTML
 
+    from budgetbook.report.escape import html_text
+    from budgetbook.report.present import note_html
+
+    fig = draw(chart)
     if fig is None:
-        return Markdown("*（文件未载明相关数据，未绘图）*")
-
+        return HTML(note_html(chart.note or f"{chart.title}：文件未载明相关数据，未绘图。"))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return Image(data=buffer.getvalue(), format="png")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    title = html_text(chart.title)
+    return HTML(
+        f"<figure class='bb-chart' style='margin:.5em 0 1.5em'><figcaption style='font-weight:bold'>{title}"
+        f"</figcaption><img alt='{title}' style='max-width:100%' src='data:image/png;base64,{data}'/></figure>"
+    )

@@ -1,7 +1,9 @@
 """Excel workbooks with openpyxl: one sheet per topic, for colleagues who never open Python.
 
-Headers are frozen and filtered, 万元 amounts formatted #,##0.00, columns fitted to their
-content, and text that a spreadsheet would run as a formula (=, +, -, @) is kept as text.
+Sheets are `ReaderTable`s: Chinese headers, numbers stored as numbers with the format of their
+unit (万元 `#,##0.00`, counts `0`, % `0.00"%"`, scores `0.0#`), years as whole numbers, blanks
+empty; headers frozen and filtered, columns fitted; link columns are hyperlinks; text passes
+`excel_text` and text that looks like a formula stays text.
 """
 
 from __future__ import annotations
@@ -13,66 +15,69 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from budgetbook.report.escape import excel_text, looks_like_formula
+from budgetbook.report.present import COUNT, MONEY, PERCENT, SCORE, TEXT, YEAR, ReaderTable, is_missing, number
 from budgetbook.storage import atomic_write
-from budgetbook.text import strip_controls
 
 MONEY_FORMAT = "#,##0.00"
-FORMULA_START = ("=", "+", "-", "@")
+FORMATS = {MONEY: MONEY_FORMAT, COUNT: "0", PERCENT: '0.00"%"', SCORE: "0.0#", YEAR: "0"}
 MAX_WIDTH = 60
 SHEET_NAME_LIMIT = 31
 
 
-def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], money_columns: set[str] | None = None) -> Path:
-    """Write `sheets` (name → frame) to `path` atomically; columns in `money_columns` get #,##0.00."""
-    money = money_columns or {"value", "金额（万元）", "数值", "expected", "actual", "difference"}
+def write_workbook(path: Path, sheets: dict[str, ReaderTable | pd.DataFrame]) -> Path:
+    """Write `sheets` (name → table) to `path` atomically."""
     book = Workbook()
     book.remove(book.active)
-    for name, frame in sheets.items():
-        _sheet(book, name[:SHEET_NAME_LIMIT], frame, money)
+    for name, table in sheets.items():
+        table = table if isinstance(table, ReaderTable) else ReaderTable(table)
+        _sheet(book, excel_text(name)[:SHEET_NAME_LIMIT], table)
     if not book.sheetnames:
         book.create_sheet("说明")
-    atomic_write(path, lambda tmp: book.save(tmp))
-    return path
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(Path(path), lambda tmp: book.save(tmp))
+    return Path(path)
 
 
-def _sheet(book: Workbook, name: str, frame: pd.DataFrame, money: set[str]) -> None:
+def _sheet(book: Workbook, name: str, table: ReaderTable) -> None:
     sheet = book.create_sheet(name)
-    header = [str(c) for c in frame.columns]
-    sheet.append(header)
+    header = table.columns
+    sheet.append([excel_text(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(vertical="center")
-    for row in frame.itertuples(index=False):
-        sheet.append([_plain(v) for v in row])
-    for col, title in enumerate(header, start=1):
-        for cell in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
-            _format(cell[0], title in money)
+    for r, (_, row) in enumerate(table.frame.iterrows(), start=2):
+        for c, column in enumerate(header, start=1):
+            _put(sheet.cell(row=r, column=c), row[column], table.kind(column, row))
+            if column in table.links and not is_missing(row.get(table.links[column])):
+                link = sheet.cell(row=r, column=c)
+                link.hyperlink = excel_text(row[table.links[column]])
+                link.font = Font(color="0563C1", underline="single")
     sheet.freeze_panes = "A2"
-    if frame.shape[1]:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(frame.shape[1])}{max(1, len(frame) + 1)}"
-    _fit(sheet, header, frame)
+    if header:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(table.frame) + 1)}"
+    _fit(sheet, header, table)
 
 
-def _plain(value):
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        return value.item()
-    return strip_controls(value) if isinstance(value, str) else value  # Excel refuses control characters
-
-
-def _format(cell, is_money: bool) -> None:
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-        cell.data_type = "s"  # text, never a formula
+def _put(cell, value, kind: str) -> None:
+    if is_missing(value):
+        return
+    x = number(value) if kind != TEXT or not isinstance(value, str) else None
+    if x is not None:
+        cell.value = round(x) if kind in (COUNT, YEAR) else x
+        cell.number_format = FORMATS.get(kind, "General")
+        return
+    text = excel_text(value)
+    cell.value = text
+    cell.data_type = "s"  # text, never a formula
+    if looks_like_formula(text):
         cell.quotePrefix = True
-    elif is_money and isinstance(cell.value, int | float):
-        cell.number_format = MONEY_FORMAT
 
 
-def _fit(sheet, header: list[str], frame: pd.DataFrame) -> None:
+def _fit(sheet, header: list[str], table: ReaderTable) -> None:
     for col, title in enumerate(header, start=1):
-        texts = [title, *(str(v) for v in frame.iloc[:200, col - 1].tolist() if v is not None)]
+        texts = [title, *(str(v) for v in table.frame[title].iloc[:200].tolist() if not is_missing(v))]
         width = max(_display_width(t) for t in texts) + 2
         sheet.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH, width)
 
