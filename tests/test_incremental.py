@@ -134,7 +134,7 @@ def test_identical_files_are_read_once_and_listed(raw: Path, tmp_path: Path, rea
     assert len(docs) == 5 and docs.sha256.is_unique and first in set(docs.source_file)
     frames = data.load_frames(out)
     department = docs.loc[docs.source_file == first, "department"].iloc[0]
-    shown = data.department_documents(frames, department)
+    shown = data.department_documents(frames, department).frame
     assert shown["源文件"].tolist().count(first) == 1 and not set(copies) & set(shown["源文件"])
     facts = read_frame(out, "facts")
     assert set(facts.doc_id) <= set(docs.doc_id)
