@@ -14,7 +14,7 @@ help:  ## list the targets
 $(BIN)/budgetbook: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ocr]'
 	touch $@
 
 install: $(BIN)/budgetbook  ## create .venv and install budgetbook with its dependencies

@@ -124,5 +124,5 @@ def test_damaged_workbook_is_one_clear_error(tmp_path: Path) -> None:
     book.save(path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ReadError, match="zip|spreadsheet"):
+    with pytest.raises(ReadError, match=r"zip|spreadsheet"):
         read_document(path, path.name, "broken")
