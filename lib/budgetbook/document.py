@@ -25,6 +25,7 @@ class Paragraph:
     raw: str
     location: Location
     section: tuple[str, ...] = ()
+    confidence: float | None = None  # read by OCR: the recogniser's lowest confidence in it
 
     @property
     def text(self) -> str:
@@ -43,6 +44,7 @@ class Table:
     caption: list[str] = field(default_factory=list)
     row_locations: list[Location] = field(default_factory=list)
     section: tuple[str, ...] = ()
+    confidences: list[list[float | None]] | None = None  # read by OCR: each cell's recogniser confidence
 
     @property
     def pages(self) -> list[int]:

@@ -74,6 +74,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "precision": "float64",
         "of": "string",
         "scope": "string",
+        "confidence": "float64",
     },
     "indicators": {
         "doc_id": "string",

@@ -41,6 +41,7 @@ class Fact:
     precision: float = 0.0  # half a unit of the last printed digit, in `unit` (13434万元 → 0.5)
     of: str = ""  # for a share (….share): the measure it is a share of
     scope: str = ""  # "" department-wide; 财政拨款 / 一般公共预算 when stated for that part only
+    confidence: float | None = None  # read by OCR (source 'ocr'): the recogniser's confidence in its text
 
     def record(self, doc_id: str) -> dict:
         return {"doc_id": doc_id, **self.__dict__}

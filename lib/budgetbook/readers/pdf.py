@@ -78,10 +78,15 @@ def read_pdf(data: bytes, doc: Document) -> None:
     """Fill `doc` from the bytes of a PDF."""
     pages = _read_pages(data, doc)
     doc.pages = len(pages)
+    from budgetbook.readers.ocr import ocr_pages  # pages without a text layer (scans), by OCR
+
+    marks = ocr_pages(data, [p for p in pages if not p.chars], doc)
     if not any(p.chars for p in pages):
-        raise ReadError(f"no text layer in {len(pages)} page(s): a scan, needs OCR before it can be read")
+        raise ReadError(f"no text layer in {len(pages)} page(s) and no text found by OCR")
     _drop_running_lines(pages)
     doc.blocks = _blocks(pages)
+    if marks is not None:
+        marks.mark(doc.blocks)
     if b"%%EOF" not in data[-4096:]:
         doc.warnings.append(f"truncated PDF (no end-of-file marker): read the {len(pages)} page(s) present")
 
