@@ -28,6 +28,7 @@ from budgetbook.document import Block, Document, Location, Paragraph, Table
 from budgetbook.outline import heading_rank
 from budgetbook.readers import ReadError
 from budgetbook.readers.captions import is_caption_line, is_issuer, pick_title, unit_from, unit_of
+from budgetbook.readers.pdf_columns import column_tables
 from budgetbook.text import join_lines, normalize, squash
 
 _PAGE_NUMBER = re.compile(
@@ -140,12 +141,15 @@ def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
 
     text_page = page.filter(outside) if boxes else page
     raw_lines = _merge_shifted_lines(text_page.extract_text_lines(return_chars=True))
+    raw_lines, aligned = column_tables(raw_lines)  # tables drawn without ruling lines
     lines = [_to_line(raw, number, i) for i, raw in enumerate(raw_lines, 1)]
     lines = [ln for ln in lines if ln.text]
     items: list[_Line | _PageTable] = list(lines)
     for t, rows in ((t, t.extract()) for t in tables):
         above = sum(ln.bottom <= t.bbox[1] + 1 for ln in lines)
         items.append(_PageTable(_clean_rows(rows), t.bbox[1], t.bbox[3], number, above + 1))
+    for t in aligned:
+        items.append(_PageTable(t.rows, t.top, t.bottom, number, sum(ln.bottom <= t.top + 1 for ln in lines) + 1))
     items.sort(key=lambda it: it.top)
     return _Page(number, float(page.width), float(page.height), items, len(page.chars))
 
