@@ -17,7 +17,7 @@ from budgetbook.document import Document, Table
 from budgetbook.extract.run import extract_document
 from budgetbook.readers import ReadError, read_document
 from budgetbook.readers import ocr as ocr_reader
-from budgetbook.readers.ocr import SCALE, Box, Grid, find_grids, grid_rows
+from budgetbook.readers.ocr import SCALE, Box, Grid, find_grids, fix_digits, grid_rows
 
 from .conftest import CORPUS, SHARED, need_shared
 
@@ -183,3 +183,23 @@ def test_a_table_read_by_ocr_marks_its_facts() -> None:
     table = Table(rows=[["项目", "金额"], ["合计", "5"]], location=Location(1, 1), confidences=[[1.0, 1.0], [0.9, 0.7]])
     (fact,) = ocr_marked([Fact("expenditure.total", 5.0, "万元", location="p1 l1 t1 r1 c1", source="table")], table)
     assert fact.source == "ocr" and fact.confidence == 0.7
+
+
+def test_what_the_recogniser_makes_of_printed_numbers() -> None:
+    assert fix_digits("自然资源海洋气象等支出5，371.48万元") == "自然资源海洋气象等支出5,371.48万元"
+    assert fix_digits("增长0．2%") == "增长0.2%"
+    assert fix_digits("一2—").strip() == "—2—"
+    assert fix_digits("一、基本支出") == "一、基本支出" and fix_digits("1，2，3") == "1，2，3"
+
+
+def test_a_header_cell_merged_across_columns_is_one_cell() -> None:
+    image = _ruled_image()
+    image[100:150, 380:382] = 255  # the header row has no ruling between columns 2 and 3
+    (grid,) = find_grids(image)
+    assert (0, 2) in grid.open_walls and (1, 2) not in grid.open_walls
+    boxes = [Box("本年预算", 300, 460, 110, 140, 0.99), Box("1", 300, 320, 160, 190, 0.99), Box("2", 400, 420, 160, 190, 0.99)]
+    rows, _ = grid_rows(grid, boxes)
+    assert rows == [["", "本年预算", ""], ["", "1", "2"]]
+    # a box the recogniser ran across a ruling is cut there, by its characters
+    joined = Box("656.73一、基本支出", 210, 500, 160, 190, 0.98, [(210 + 10 * i, 218 + 10 * i) for i in range(6)] + [(390 + 15 * i, 402 + 15 * i) for i in range(6)])
+    assert [b.text for b in grid.split(joined)] == ["656.73", "一、基本支出"]

@@ -24,7 +24,7 @@ from budgetbook.readers import ReadError
 from budgetbook.text import join_lines, squash
 
 SCALE = 2.0  # render at 144 dpi: small table print stays legible, and a page costs seconds, not minutes
-MAX_OCR_PAGES = 60  # one document may not cost more OCR than this
+MAX_OCR_PAGES = 30  # one document may not cost more OCR than this
 MIN_TABLE_SHARE = 0.25  # a frame narrower than this share of the page is not a table (a box around a word)
 LINE_SHARE_H = 1 / 25  # a horizontal ruling is at least this share of the page width
 LINE_SHARE_V = 1 / 60  # a vertical ruling is at least this share of the page height
@@ -238,9 +238,15 @@ _THOUSANDS = re.compile(r"(?<=\d)[，,](?=\d{3}(?!\d))")
 _DECIMAL = re.compile(r"(?<=\d)[．。·](?=\d)")
 
 
+_PAGE_MARK = re.compile(r"^[一—\-–－]\s*(\d{1,4})\s*[一—\-–－]$")
+
+
 def fix_digits(text: str) -> str:
-    """What the recogniser makes of printed numbers: 5，753.07 (a full-width comma) and 5．3 are 5,753.07 and 5.3."""
-    return _DECIMAL.sub(".", _THOUSANDS.sub(",", text))
+    """What the recogniser makes of printed numbers: 5，753.07 (a full-width comma) and 5．3
+    are 5,753.07 and 5.3; a page number's dashes read as 一 (一2—) are dashes."""
+    text = _DECIMAL.sub(".", _THOUSANDS.sub(",", text))
+    mark = _PAGE_MARK.match(text.strip())
+    return f"—{mark.group(1)}—".ljust(len(text)) if mark else text
 
 
 def recognise(image) -> list[Box]:
