@@ -1,8 +1,8 @@
 """Benchmark: OCR seconds per page beside the text-layer reader's, on the same pages.
 
-    python benchmarks/ocr.py [PDF ...] [--pages N] [--scale S]
+    python benchmarks/ocr.py [PDF ...] [--start P] [--pages N] [--scale S] [--scans SCAN ...]
 
-Takes the first N pages (default 4) after the cover of each PDF (default: two corpus PDFs),
+Takes N pages (default 4) from page P (default 2, after the cover) of each PDF (default: two corpus PDFs),
 reads them once through their text layer and once as an image-only PDF of the same pages
 (rendered at --scale × 72 dpi, the reader's own scale by default), and prints seconds per page
 for both, the ratio, and the share of the text layer's facts OCR found with the same value.
@@ -40,6 +40,7 @@ def timed_read(data: bytes, folder: Path, name: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pdfs", nargs="*", type=Path, default=DEFAULT)
+    parser.add_argument("--start", type=int, default=2)
     parser.add_argument("--pages", type=int, default=4)
     parser.add_argument("--scale", type=float, default=SCALE)
     parser.add_argument("--scans", nargs="*", type=Path, default=[], help="scanned PDFs: OCR time only")
@@ -48,7 +49,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for pdf in args.pdfs:
-            pages = list(range(2, 2 + args.pages))
+            pages = list(range(args.start, args.start + args.pages))
             data = subset_pdf(pdf, pages)
             text, t_text = timed_read(data, folder, "text.pdf")
             scan, t_ocr = timed_read(image_only_pdf(data, args.scale), folder, "scan.pdf")

@@ -166,6 +166,8 @@ def ocr_pages(data: bytes, pages: list, doc: Document) -> OcrMarks | None:
     try:
         for page in pages[:MAX_OCR_PAGES]:
             try:
+                if not has_image(pdf[page.number - 1]):
+                    continue  # nothing but rulings or a blank page: no text to recognise
                 image = pdf[page.number - 1].render(scale=SCALE).to_numpy()
                 read_page_image(image, page, marks)
             except Exception as exc:  # one bad page must not lose the others
@@ -174,8 +176,18 @@ def ocr_pages(data: bytes, pages: list, doc: Document) -> OcrMarks | None:
         pdf.close()
     if len(pages) > MAX_OCR_PAGES:
         doc.warnings.append(f"only the first {MAX_OCR_PAGES} of {len(pages)} scanned pages were read by OCR")
-    doc.warnings.append(f"page(s) {numbers} have no text layer: read by OCR (figures marked source=ocr)")
+    if marks.pages:
+        read = sorted(marks.pages)
+        listed = ", ".join(map(str, read[:10])) + (" …" if len(read) > 10 else "")
+        doc.warnings.append(f"page(s) {listed} have no text layer: read by OCR (figures marked source=ocr)")
     return marks
+
+
+def has_image(page) -> bool:
+    """Does a PDF page draw an image (a scan), rather than only vector lines or nothing?"""
+    import pypdfium2.raw as pdfium_c
+
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
 def read_page_image(image, page, marks: OcrMarks) -> None:
