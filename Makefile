@@ -14,7 +14,7 @@ help:  ## list the targets
 $(BIN)/budgetbook: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ocr]'
 	touch $@
 
 install: $(BIN)/budgetbook  ## create .venv and install budgetbook with its dependencies
@@ -32,9 +32,10 @@ test: install  ## install, then lint and run the test suite
 	$(BIN)/ruff check lib tests benchmarks
 	$(BIN)/python -m pytest
 
-bench: install  ## benchmarks: the PDF reader on ../shared/corpus/pdf, the workbook on the seeds
+bench: install  ## benchmarks: the PDF reader on ../shared/corpus/pdf, the workbook on the seeds, OCR per page
 	$(BIN)/python benchmarks/read_corpus.py
 	$(BIN)/python benchmarks/workbook.py
+	$(BIN)/python benchmarks/ocr.py
 
 clean:  ## remove generated frames and reports
 	rm -rf $(CLEAN) reports

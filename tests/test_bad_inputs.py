@@ -91,7 +91,7 @@ def test_missing_raw_folder_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "suffix", "reason"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".doc", "legacy Word"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".doc", "neither a Word/WPS document nor a spreadsheet"),
         (b"PK\x03\x04not really a zip", ".docx", "damaged zip"),
         (b"\x00\x01\x02\x03" * 50, ".bin", "unknown binary"),
         (b"   \n\n", ".txt", "white space only"),

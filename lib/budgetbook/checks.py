@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -834,4 +834,23 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
     if "table_cells" in frames and "tables" in frames:
         findings.extend(blank_total_checks(frames["tables"], frames["table_cells"]))
         findings.extend(table_checks(frames["tables"], frames["table_cells"]))
-    return findings
+    return ocr_guard(findings, facts)
+
+
+LOW_CONFIDENCE = 0.9  # a figure OCR read with less confidence than this may be misread
+
+
+def ocr_guard(findings: list[Finding], facts: pd.DataFrame) -> list[Finding]:
+    """An error that rests on a figure OCR read with low confidence is only a warning."""
+    if "confidence" not in facts:
+        return findings
+    low = facts[facts.confidence.lt(LOW_CONFIDENCE).fillna(False)]
+    places = set(low.doc_id.astype(str) + " " + low.location.astype(str))
+    if not places:
+        return findings
+    return [
+        replace(f, severity="warning", message=f"{f.message}（涉及OCR低置信度数字，可能是识别错误）")
+        if f.severity == "error" and places & set(f.location.split(" ‖ "))
+        else f
+        for f in findings
+    ]

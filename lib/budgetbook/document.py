@@ -26,6 +26,7 @@ class Paragraph:
     location: Location
     section: tuple[str, ...] = ()
     _normalized: tuple[str, str] = field(default=("", ""), init=False, repr=False, compare=False)
+    confidence: float | None = None  # read by OCR: the recogniser's lowest confidence in it
 
     @property
     def text(self) -> str:
@@ -48,6 +49,7 @@ class Table:
     caption: list[str] = field(default_factory=list)
     row_locations: list[Location] = field(default_factory=list)
     section: tuple[str, ...] = ()
+    confidences: list[list[float | None]] | None = None  # read by OCR: each cell's recogniser confidence
 
     @property
     def pages(self) -> list[int]:

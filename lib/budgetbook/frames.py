@@ -93,6 +93,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "row_level": "string",
         "table_kind": "string",
         "column": "string",
+        "confidence": "float64",
     },
     "indicators": {
         "doc_id": "string",

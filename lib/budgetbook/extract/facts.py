@@ -46,6 +46,7 @@ class Fact:
     row_level: str = ""  # table cells: 类 / 款 / 项 / 合计 (the row's place in the hierarchy), "" if none
     table_kind: str = ""  # table cells: the standard table the cell belongs to (data/tables.toml kinds)
     column: str = ""  # table cells: the column's meaning (its header path, top to bottom, joined by /)
+    confidence: float | None = None  # read by OCR (source 'ocr'): the recogniser's confidence in its text
 
     def record(self, doc_id: str) -> dict:
         return {"doc_id": doc_id, **self.__dict__}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
-from budgetbook.document import Document, Paragraph, Table
+from budgetbook.document import Block, Document, Paragraph, Table
 from budgetbook.extract.facts import Fact
 from budgetbook.extract.identity import Identity, identify
 from budgetbook.extract.indicators import indicator_rows
@@ -31,10 +32,34 @@ def extract_document(doc: Document) -> Extraction:
     for table_id, (table, unit) in enumerate(zip(doc.tables, units_in_force(doc.tables), strict=True), start=1):
         read = replace(table, unit=unit) if unit != table.unit else table
         table_facts, table_cells = read_table(read, table_id, identity.fiscal_year, identity.doc_kind)
-        facts.extend(table_facts)
+        facts.extend(ocr_marked(table_facts, read))
         cells.extend(table_cells)
         indicators.extend({**row, "location": f"t{table_id} {row['location']}"} for row in indicator_rows(table))
     return Extraction(identity, facts, indicators, cells)
+
+
+_CELL = re.compile(r"\br(\d+) c(\d+)$")
+
+
+def ocr_marked(facts: list[Fact], block: Block) -> list[Fact]:
+    """Facts read from OCR'd text, marked: source 'ocr' and the recogniser's confidence
+    (of the paragraph, or of the table cell the figure is in)."""
+    if isinstance(block, Paragraph):
+        if block.confidence is None:
+            return facts
+        return [replace(f, source="ocr", confidence=round(block.confidence, 4)) for f in facts]
+    if block.confidences is None:
+        return facts
+    out = []
+    for f in facts:
+        m = _CELL.search(f.location)
+        r, c = (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
+        row = block.confidences[r] if 0 <= r < len(block.confidences) else []
+        conf = row[c] if 0 <= c < len(row) else None
+        known = [x for row in block.confidences for x in row if x is not None]
+        conf = conf if conf is not None else min(known, default=None)
+        out.append(replace(f, source="ocr", confidence=None if conf is None else round(conf, 4)))
+    return out
 
 
 def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
@@ -47,7 +72,7 @@ def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
             rank = heading_rank(block.text)
             ctx.lead_scope = lead.scope_for(rank) or section_scope(block.section)
             ctx.lead_heading = heading
-            facts.extend(extract_paragraph(block.text, ctx))
+            facts.extend(ocr_marked(extract_paragraph(block.text, ctx), block))
             # a heading standing alone ("（二）公务接待费") names the figures of the paragraph after it
             alone = rank is not None and len(block.text) <= MAX_HEADING and not figures(block.text)
             heading = block.text if alone else ""

@@ -24,15 +24,16 @@ _HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<?xm
 
 
 def sniff_format(data: bytes, suffix: str) -> str:
-    """Return 'pdf', 'docx', 'html', 'text' or raise ReadError for content that is not a document we read."""
+    """Return 'pdf', 'docx', 'xlsx', 'ods', 'xls', 'doc', 'html', 'text' from the bytes (never the name),
+    or raise ReadError for content that is not a document we read."""
     if not data.strip():
         raise ReadError("empty file (0 bytes)" if not data else "empty file (white space only)")
     if data[:1024].find(b"%PDF-") != -1:
         return "pdf"
     if data[:4] == b"PK\x03\x04":
         return _zip_format(data)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ReadError("legacy Word/WPS binary (.doc); save it as .docx or PDF and read that")
+    if data[:8] == OLE2_MAGIC:
+        return ole2_format(data)
     if is_html(data):
         return "html"
     if suffix == ".pdf":
@@ -65,7 +66,28 @@ def _zip_format(data: bytes) -> str:
     names = [i.filename for i in infos]
     if "word/document.xml" in names:
         return "docx"
-    raise ReadError("a zip archive that is not a Word document; unpack it into the raw folder")
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" in names and b"application/vnd.oasis.opendocument.spreadsheet" in data[:200]:
+        return "ods"
+    raise ReadError("a zip archive that is not a Word document or a spreadsheet; unpack it into the raw folder")
+
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Stream names of an OLE2 compound file, as its directory stores them (UTF-16LE):
+# Word and WPS (.doc, .wps) keep the text in WordDocument; Excel and WPS 表格 (.xls, .et) in Workbook/Book.
+_OLE2_STREAMS = (("WordDocument", "doc"), ("Workbook", "xls"), ("Book", "xls"))
+
+
+def ole2_format(data: bytes) -> str:
+    """'doc' (Word, WPS 文字) or 'xls' (Excel, WPS 表格) for an OLE2 compound file, from its stream names."""
+    for name, fmt in _OLE2_STREAMS:
+        if (name.encode("utf-16-le") + b"\x00\x00") in data:
+            return fmt
+    raise ReadError("an Office binary file that is neither a Word/WPS document nor a spreadsheet (PowerPoint?)")
+
+
+SPREADSHEET_FORMATS = ("xlsx", "xls", "ods")
 
 
 def file_sha256(data: bytes) -> str:
@@ -92,6 +114,14 @@ def read_document(path: Path, source_file: str, doc_id: str) -> Document:
         from budgetbook.readers.html import read_html
 
         read_html(data, doc)
+    elif fmt in SPREADSHEET_FORMATS:
+        from budgetbook.readers.spreadsheet import read_spreadsheet
+
+        read_spreadsheet(data, doc)
+    elif fmt == "doc":
+        from budgetbook.readers.legacy import read_legacy
+
+        read_legacy(data, doc)
     else:
         from budgetbook.readers.text import read_text
 

@@ -100,3 +100,16 @@ def unit_from(lines: list[str]) -> str:
         if unit:
             return unit
     return ""
+
+
+def fallback_title(rows: list[list[str]], above: str | None) -> str:
+    """A table's title when no caption line names it: one typed into its first row (kept there
+    as printed), else a short line just above it that is not a sentence."""
+    first = [c for c in rows[0] if c.strip()] if rows else []
+    if len(first) == 1 and is_title(first[0]):
+        return first[0].strip()
+    if above is not None:
+        text = normalize(above)
+        if (len(text) <= 30 and not text.endswith(("。", "：", "；"))) or is_title(text):
+            return above.strip()
+    return ""

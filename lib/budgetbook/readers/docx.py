@@ -15,7 +15,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from budgetbook.document import Block, Document, Location, Paragraph, Table
 from budgetbook.readers import ReadError
-from budgetbook.readers.captions import is_caption_line, pick_title, unit_from
+from budgetbook.readers.captions import fallback_title, is_caption_line, pick_title, unit_from
 from budgetbook.text import join_lines
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -67,10 +67,11 @@ def _table(rows: list[list[str]], number: int, blocks: list[Block]) -> Table:
     while blocks and isinstance(blocks[-1], Paragraph) and is_caption_line(blocks[-1].raw) and len(caption) < 4:
         caption.insert(0, blocks.pop().raw)
     loc = Location(line=number)
+    above = blocks[-1].raw if blocks and isinstance(blocks[-1], Paragraph) else None
     return Table(
         rows=rows,
         location=loc,
-        title=pick_title(caption),
+        title=pick_title(caption) or fallback_title(rows, above),
         unit=unit_from(caption),
         caption=caption,
         row_locations=[loc] * len(rows),

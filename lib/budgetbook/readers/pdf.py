@@ -30,6 +30,7 @@ from budgetbook.limits import guard_pdf_streams
 from budgetbook.outline import heading_rank
 from budgetbook.readers import ReadError
 from budgetbook.readers.captions import is_caption_line, is_issuer, pick_title, unit_from, unit_of
+from budgetbook.readers.pdf_columns import column_tables
 from budgetbook.text import join_lines, normalize, squash
 
 _PAGE_NUMBER = re.compile(
@@ -82,10 +83,15 @@ def read_pdf(data: bytes, doc: Document) -> None:
     """Fill `doc` from the bytes of a PDF."""
     pages = _read_pages(data, doc)
     doc.pages = len(pages)
+    from budgetbook.readers.ocr import ocr_pages  # pages without a text layer (scans), by OCR
+
+    marks = ocr_pages(data, [p for p in pages if not p.chars], doc)
     if not any(p.chars for p in pages):
-        raise ReadError(f"no text layer in {len(pages)} page(s): a scan, needs OCR before it can be read")
+        raise ReadError(f"no text layer in {len(pages)} page(s) and no text found by OCR")
     _drop_running_lines(pages)
     doc.blocks = _blocks(pages)
+    if marks is not None:
+        marks.mark(doc.blocks)
     if b"%%EOF" not in data[-4096:]:
         doc.warnings.append(f"truncated PDF (no end-of-file marker): read the {len(pages)} page(s) present")
 
@@ -142,12 +148,15 @@ def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
 
     text_page = page.filter(outside) if boxes else page
     raw_lines = _merge_shifted_lines(text_page.extract_text_lines(return_chars=True))
+    raw_lines, aligned = column_tables(raw_lines)  # tables drawn without ruling lines
     lines = [_to_line(raw, number, i) for i, raw in enumerate(raw_lines, 1)]
     lines = [ln for ln in lines if ln.text]
     items: list[_Line | _PageTable] = list(lines)
     for t, rows in ((t, t.extract()) for t in tables):
         above = sum(ln.bottom <= t.bbox[1] + 1 for ln in lines)
         items.append(_PageTable(_clean_rows(rows), t.bbox[1], t.bbox[3], number, above + 1))
+    for t in aligned:
+        items.append(_PageTable(t.rows, t.top, t.bottom, number, sum(ln.bottom <= t.top + 1 for ln in lines) + 1))
     items.sort(key=lambda it: it.top)
     return _Page(number, float(page.width), float(page.height), items, len(page.chars))
 

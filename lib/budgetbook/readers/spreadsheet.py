@@ -1,0 +1,123 @@
+"""Spreadsheets (.xlsx, .xls, .et, .ods) through python-calamine: every sheet one table.
+
+A sheet's leading rows that hold one short line each (the title, 单位：元, 编制单位：…) are the
+table's caption; the sheet name is the first caption line. Cells covered by a merged cell are
+'' (the merged value is kept once, in its top-left cell). Numbers are written as the number
+they are, without binary float noise (0.30000000000000004 → 0.3). Trailing notes (注：…) that
+fill one cell of a row become paragraphs after the table. Locations: page = sheet number
+(1-based), line = spreadsheet row number (1-based, as the spreadsheet shows it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from budgetbook.document import Block, Document, Location, Paragraph, Table
+from budgetbook.readers import ReadError
+from budgetbook.readers.captions import is_caption_line, pick_title, unit_from
+from budgetbook.text import normalize
+
+MAX_CELLS = 2_000_000  # one document may not cost more than this many cells
+MAX_CAPTION_ROWS = 5
+MIN_NOTE_LEN = 20  # a one-cell row this long below the table is a note, not a row
+
+
+def read_spreadsheet(data: bytes, doc: Document) -> None:
+    """Fill `doc` from the bytes of a workbook: one table per non-empty sheet."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for damaged workbooks
+        raise ReadError(f"damaged spreadsheet ({type(exc).__name__}: {exc})") from exc
+    doc.pages = len(book.sheet_names)
+    budget = MAX_CELLS
+    for number, name in enumerate(book.sheet_names, start=1):
+        try:
+            sheet = book.get_sheet_by_name(name)
+            grid = sheet.to_python(skip_empty_area=False)
+            merged = list(sheet.merged_cell_ranges or [])
+        except Exception as exc:  # one bad sheet must not lose the others
+            doc.warnings.append(f"sheet {name!r} could not be read ({type(exc).__name__}: {exc})")
+            continue
+        budget -= sum(len(r) for r in grid)
+        if budget < 0:
+            doc.warnings.append(f"workbook too large: sheets from {name!r} on were not read")
+            break
+        doc.blocks.extend(sheet_blocks(name, number, cell_texts(grid, merged)))
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as printed: numbers without float noise, dates as ISO dates."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(round(value, 6))
+        return text[:-2] if text.endswith(".0") else text
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def cell_texts(grid: list[list[object]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[list[str]]:
+    """The grid as text, with every cell covered by a merged cell (not its top-left one) ''."""
+    rows = [[cell_text(v) for v in row] for row in grid]
+    for (r0, c0), (r1, c1) in merged:
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
+                if (r, c) != (r0, c0):
+                    rows[r][c] = ""
+    return rows
+
+
+def sheet_blocks(name: str, number: int, rows: list[list[str]]) -> list[Block]:
+    """The caption, table and trailing notes of one sheet (nothing for an empty sheet)."""
+    numbered = [(i + 1, row) for i, row in enumerate(rows) if any(row)]
+    caption: list[str] = []
+    while numbered and len(caption) < MAX_CAPTION_ROWS and _caption_row(numbered[0][1]):
+        caption.append(" ".join(c for c in numbered.pop(0)[1] if c))
+    notes: list[tuple[int, str]] = []
+    while numbered and _note_row(numbered[-1][1]):
+        line, row = numbered.pop()
+        notes.insert(0, (line, next(c for c in row if c)))
+    blocks: list[Block] = []
+    if numbered:
+        keep = [j for j in range(max(len(r) for _, r in numbered)) if any(j < len(r) and r[j] for _, r in numbered)]
+        table_rows = [[row[j] if j < len(row) else "" for j in keep] for _, row in numbered]
+        locations = [Location(line=line, page=number) for line, _ in numbered]
+        lines = [name, *caption]
+        blocks.append(
+            Table(
+                rows=table_rows,
+                location=locations[0],
+                title=pick_title(caption) or name,
+                unit=unit_from(caption),
+                caption=lines,
+                row_locations=locations,
+            )
+        )
+    elif caption:
+        notes = [(0, line) for line in caption] + notes
+    blocks.extend(Paragraph(raw=text, location=Location(line=line, page=number)) for line, text in notes)
+    return blocks
+
+
+def _filled(row: list[str]) -> list[str]:
+    return [c for c in row if c]
+
+
+def _caption_row(row: list[str]) -> bool:
+    """A row above the table holding a title, unit or issuer line (possibly split over cells)."""
+    cells = _filled(row)
+    return (len(cells) == 1 and is_caption_line(cells[0])) or (len(cells) == 2 and is_caption_line("".join(cells)))
+
+
+def _note_row(row: list[str]) -> bool:
+    """A row below the table holding one long note (注：…), which is prose."""
+    cells = _filled(row)
+    return len(cells) == 1 and len(normalize(cells[0])) >= MIN_NOTE_LEN
