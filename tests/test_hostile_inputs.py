@@ -190,8 +190,8 @@ def test_a_hostile_title_runs_no_script_and_loads_nothing(hostile_run, departmen
     assert re.search(r"<title>(.*?)</title>", dom, re.S).group(1) == title  # no script changed the page
     assert requests == []  # nothing loaded from outside: no image, no script, no font
     assert not re.search(r"<script>document|<img[^>]*(?:onerror|src=\"http)", dom)  # no live element
-    heading = re.search(r"<h1[^>]*>(.*?)</h1>", dom, re.S).group(1)  # the report opens with the department
-    assert html.unescape(re.sub(r"<a .*?</a>", "", heading)) == department  # shown, as the text it is
+    headings = [html.unescape(re.sub(r"<a .*?</a>", "", h)) for h in re.findall(r"<h1[^>]*>(.*?)</h1>", dom, re.S)]
+    assert department in headings  # the department's heading shows the name as the text it is
 
 
 def test_a_hostile_title_is_text_in_the_excel_books(hostile_run) -> None:
