@@ -55,6 +55,42 @@ def test_caption_lines_leave_the_prose_and_give_the_unit() -> None:
     assert isinstance(table, Table) and table.unit == "万元" and table.title == "收支预算总表"
 
 
+def test_a_lone_header_line_under_the_unit_line_is_the_tables_first_row() -> None:
+    """`2026年预算数` spanning every column comes out of a space-aligned copy as a line of its own."""
+    lines = [
+        "部门公开表9",
+        "财政拨款预算“三公”经费支出表",
+        "单位：万元",
+        "2026年预算数",
+        "合计           因公出国（境）费   公务用车购置及运行费                     公务接待费",
+        "                                  小计                   公务用车运行费",
+        "112.61         68.50              38.60                  38.60            5.51",
+    ]
+    (table,) = parse_lines(lines)
+    assert isinstance(table, Table) and table.title == "财政拨款预算“三公”经费支出表" and table.unit == "万元"
+    assert table.rows[0] == ["2026年预算数", "", "", "", ""]
+    assert table.rows[-1] == ["112.61", "68.50", "38.60", "38.60", "5.51"]
+    assert [loc.line for loc in table.row_locations] == [4, 5, 6, 7]
+
+
+def test_an_unlabelled_coded_issuer_line_is_caption_not_title() -> None:
+    """`434怀来县人民政府办公室单位` (the unit's code and name) sits between the title and the unit line."""
+    lines = [
+        "单位政府采购预算",
+        "434001某某县人民政府办公室",
+        "单位：万元",
+        "\t项目",
+        "\t金额",
+        "",
+        "\t合计",
+        "\t24.5",
+        "",
+    ]
+    *_, table = parse_lines(lines)
+    assert isinstance(table, Table) and table.title == "单位政府采购预算" and table.unit == "万元"
+    assert table.caption == ["434001某某县人民政府办公室", "单位：万元"]
+
+
 def test_pipe_table_from_a_web_copy() -> None:
     blocks = parse_lines(
         ["“三公”经费预算表（单位：万元）", "| 项目 | 预算数 |", "|---|---:|", "| 公务接待费 | 9 |", "后文。"]

@@ -16,6 +16,8 @@ _UNIT_ANYWHERE = re.compile(r"[（(]\s*(?:金额)?单位\s*[:：]?\s*(万元|千
 _ISSUER = re.compile(
     r"^(?:预算单位名称|编制单位|编制部门|部门名称|单位名称|预算单位|填报单位|预算部门|部门|单位)\s*[:：](?!\s*(?:万元|元)$)"
 )
+# The issuer printed without its label: the budget unit's code, then its name (`434001某某县人民政府办公室`).
+_CODED_ISSUER = re.compile(r"^\d{3,}(?![\d年.．、])[\u4e00-\u9fff（）()]{2,40}(?:办公室|局|委员会|单位|政府|厅)$")
 _CODE_ONLY = re.compile(
     r"^(?:附件|附表|公开|部门公开表|预算公开表)?\s*[\d\-－一二三四五六七八九十]*\s*表?\s*[\d\-－]*$"
 )
@@ -31,8 +33,9 @@ def unit_of(text: str) -> str:
 
 
 def is_issuer(text: str) -> bool:
-    """A 编制单位：…/部门名称：… line naming who compiled the table."""
-    return bool(_ISSUER.match(normalize(text).replace(" ", "")))
+    """A 编制单位：…/部门名称：… line naming who compiled the table (or its code and name, unlabelled)."""
+    s = normalize(text).replace(" ", "")
+    return bool(_ISSUER.match(s) or _CODED_ISSUER.match(s))
 
 
 def is_code_label(text: str) -> bool:

@@ -17,7 +17,7 @@ from charset_normalizer import from_bytes
 from budgetbook.document import Block, Document, Location, Paragraph, Table
 from budgetbook.outline import heading_rank
 from budgetbook.readers import ReadError
-from budgetbook.readers.captions import is_caption_line, is_title, pick_title, unit_from
+from budgetbook.readers.captions import is_caption_line, is_title, pick_title, unit_from, unit_of
 from budgetbook.readers.flat import flattened_table
 from budgetbook.text import join_lines, normalize
 
@@ -36,6 +36,7 @@ _COMMON = set(
     "部門單位預算決算收支經費項目財政撥款基本人員政府辦公務用車接待會議費情況說明"
 )
 _GAP2 = re.compile(r" {2,}|\u3000{2,}")
+MAX_HEADER_LINE = 20  # a header line printed alone above a flattened table
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
 MAX_CONTINUATION = 80
@@ -208,6 +209,7 @@ def _close_table(builder: _TableBuilder, blocks: list[Block]) -> None:
 
 def with_caption(table: Table, blocks: list[Block]) -> Table:
     """Move the caption lines printed just above the table into it (numbered headings stay)."""
+    _take_header_line(table, blocks)
     caption: list[str] = []
     while blocks and isinstance(blocks[-1], Paragraph) and is_caption_line(blocks[-1].raw):
         if heading_rank(blocks[-1].text) is not None:
@@ -230,6 +232,26 @@ def with_caption(table: Table, blocks: list[Block]) -> Table:
         if (len(above) <= 30 and not above.endswith(("。", "：", "；"))) or is_title(above):
             table.title = blocks[-1].raw.strip()
     return table
+
+
+def _take_header_line(table: Table, blocks: list[Block]) -> None:
+    """A lone header line between the unit line and the rows is the table's first row.
+
+    A heading spanning every column (`2026年预算数` over the columns) comes out of a flattened copy
+    as a line of its own; below the `单位：万元` line it can only belong to the table.
+    """
+    if len(blocks) < 2 or not all(isinstance(b, Paragraph) for b in blocks[-2:]) or not table.rows:
+        return
+    line, above = blocks[-1], blocks[-2]
+    text = normalize(line.raw).replace(" ", "")
+    if not unit_of(above.raw) or unit_of(text) or is_caption_line(text) or heading_rank(text) is not None:
+        return
+    if len(text) > MAX_HEADER_LINE or text.endswith(("。", "；", "：", ":")) or not any(ch.isalpha() for ch in text):
+        return
+    blocks.pop()
+    table.rows.insert(0, [line.raw.strip()] + [""] * (table.n_cols - 1))
+    table.row_locations.insert(0, line.location)
+    table.location = line.location
 
 
 def is_pipe_row(line: str) -> bool:
