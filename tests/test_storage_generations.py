@@ -107,7 +107,7 @@ def test_check_writes_its_audit_as_a_new_generation(tmp_path: Path) -> None:
     assert main(["extract", str(SEEDS_RAW), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
     before = (out / "current").resolve()
     documents = read_frame(out, "documents")
-    assert main(["check", str(out), "--money", "0.5"]) == 0
+    assert main(["check", str(out), "--money", "0.5", "--replace"]) == 0  # replace: a new generation of clean
     after = (out / "current").resolve()
     assert after != before and before.exists()  # the previous generation stays for readers still on it
     pd.testing.assert_frame_equal(read_frame(out, "documents"), documents)
