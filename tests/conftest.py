@@ -4,6 +4,7 @@ BUDGETBOOK_REQUIRE_SHARED=1 makes them fail: CI must never pass by skipping them
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,17 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BUDGETBOOK_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus" / "pdf"
 SEEDS_RAW = REPO / "data" / "raw"
+# Headless Chromium for the report tests (.ci/run installs Debian's package): no sandbox as root, and no
+# background traffic, which this machine's closed network would refuse.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def need_shared(path: Path) -> Path:

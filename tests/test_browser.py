@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -20,15 +19,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
+
 FORBIDDEN = re.compile(r"\bNaN\b|\bNone\b|<NA>|\bnan\b|\bNaT\b")
 FLOAT_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d\.0(?!\d)")
 CODE = re.compile(
@@ -85,7 +77,7 @@ def chromium(*args: str) -> str:
         pytest.skip("chromium is not installed")
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+            [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
             capture_output=True,
             text=True,
             timeout=120,

@@ -35,6 +35,7 @@ from budgetbook.report.escape import html_text, markdown_text, spreadsheet_text
 from budgetbook.report.names import safe_name
 from budgetbook.storage import write_frame
 from budgetbook.workbook import REPORT, remove_stale_reports, run
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 
 from .conftest import REPO, SEEDS_RAW
 
@@ -48,7 +49,6 @@ HOSTILE_DEPARTMENTS = [
     "<img src=x onerror=document.title='HACKED'>管理局",
     "a![x](http://example.invalid/m.png)a服务中心",
 ]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Chromium's own background traffic (updates, time, sign-in), not requests of the page.
 CHROMIUM_OWN = re.compile(r"\b(?:[\w.-]+\.)?(?:google\.com|googleapis\.com|gvt1\.com|gstatic\.com)(?::\d+)?\b")
 
@@ -109,12 +109,7 @@ def render(page: Path, tmp: Path) -> tuple[str, list[str]]:
         done = subprocess.run(
             [
                 CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
+                *CHROMIUM_FLAGS,
                 f"--user-data-dir={profile}",
                 f"--proxy-server=http://127.0.0.1:{server.server_address[1]}",
                 "--proxy-bypass-list=<-loopback>",
