@@ -14,7 +14,8 @@ from budgetbook.pipeline import RunResult, extract
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BUDGETBOOK_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus" / "pdf"
-SEEDS_RAW = REPO / "data" / "raw"
+# The five seed documents (text exports) live in the shared folder, never copied into the repository.
+SEEDS_RAW = SHARED / "seeds"
 # Headless Chromium for the report tests (.ci/run installs Debian's package): no sandbox as root, and no
 # background traffic, which this machine's closed network would refuse.
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -47,9 +48,9 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Pat
 
 @pytest.fixture(scope="session")
 def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
-    """The five seed documents of data/raw extracted once."""
+    """The five seed documents of ../shared/seeds extracted once."""
     out = tmp_path_factory.mktemp("seeds")
-    return extract(SEEDS_RAW, out, jobs=1, progress=False), out
+    return extract(need_shared(SEEDS_RAW), out, jobs=1, progress=False), out
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +59,7 @@ def seeds_reports(tmp_path_factory: pytest.TempPathFactory):
     from budgetbook.workbook import run
 
     out = tmp_path_factory.mktemp("seeds-workbook")
-    outcome = run(SEEDS_RAW, out / "clean", out / "reports", REPO / "notebooks", jobs=2, progress=False)
+    outcome = run(need_shared(SEEDS_RAW), out / "clean", out / "reports", REPO / "notebooks", jobs=2, progress=False)
     return out / "reports", outcome
 
 

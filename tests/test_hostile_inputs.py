@@ -37,10 +37,10 @@ from budgetbook.storage import write_frame
 from budgetbook.workbook import REPORT, remove_stale_reports, run
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 
-from .conftest import REPO, SEEDS_RAW
+from .conftest import REPO, SEEDS_RAW, need_shared
 
 MB = 1024 * 1024
-SEED = SEEDS_RAW / "株洲市人民政府办公室_2024年部门预算" / "002_ff9efc1699625d1f.txt"
+SEED = SEEDS_RAW / "002_ff9efc1699625d1f.txt"
 SEED_TITLE = "株洲市人民政府办公室2024年"
 SENTENCE = "株洲市人民政府办公室2024年部门预算\n2024年年初本部门收入预算3055.44万元，其中，一般公共预算拨款3055.44万元。\n"
 # What a crawler may bring: a script in the title, an HTML event handler, a Markdown image from outside.
@@ -54,7 +54,7 @@ CHROMIUM_OWN = re.compile(r"\b(?:[\w.-]+\.)?(?:google\.com|googleapis\.com|gvt1\
 
 
 def seed_with_title(department: str) -> str:
-    return SEED.read_text(encoding="utf-8").replace(SEED_TITLE, f"{department}2024年", 1)
+    return need_shared(SEED).read_text(encoding="utf-8").replace(SEED_TITLE, f"{department}2024年", 1)
 
 
 def bomb_pdf(inflated_mb: int) -> bytes:
@@ -223,7 +223,7 @@ def test_a_pdf_bomb_is_one_problem_and_the_rest_completes(tmp_path: Path, bomb: 
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "bomb.pdf").write_bytes(bomb)
-    (raw / "good.txt").write_bytes(SEED.read_bytes())
+    (raw / "good.txt").write_bytes(need_shared(SEED).read_bytes())
     start = time.perf_counter()
     status = main(["extract", str(raw), "--out", str(tmp_path / "clean"), "--jobs", "2", "--quiet"])
     seconds = time.perf_counter() - start
@@ -334,7 +334,7 @@ def test_file_names_that_are_not_utf8(tmp_path: Path, capsys) -> None:
     folder = os.fsencode(raw)
     for copy, name in enumerate((b"bad_\xff\xfe.txt", "预算".encode("gbk") + b".txt", b"esc_\x1b[31m.txt")):
         # contents differ by a trailing line break: identical files would be read once, as duplicates
-        Path(os.fsdecode(folder + b"/" + name)).write_bytes(SEED.read_bytes() + b"\n" * copy)
+        Path(os.fsdecode(folder + b"/" + name)).write_bytes(need_shared(SEED).read_bytes() + b"\n" * copy)
     status = main(["extract", str(raw), "--out", str(tmp_path / "clean"), "--jobs", "1", "--quiet"])
     documents = pd.read_parquet(tmp_path / "clean" / "documents.parquet")
     assert status == EXIT_OK
@@ -373,7 +373,7 @@ def test_links_out_of_the_raw_folder_are_not_followed(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
-    (raw / "good.txt").write_bytes(SEED.read_bytes())
+    (raw / "good.txt").write_bytes(need_shared(SEED).read_bytes())
     (raw / "passwd.txt").symlink_to("/etc/passwd")
     (raw / "secret.txt").symlink_to(outside / "secret.txt")
     (raw / "sub" / "linked").symlink_to(outside, target_is_directory=True)
@@ -389,7 +389,7 @@ def test_links_out_of_the_raw_folder_are_not_followed(tmp_path: Path) -> None:
 def test_a_second_run_on_the_same_folder_is_refused(tmp_path: Path, capsys) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    (raw / "good.txt").write_bytes(SEED.read_bytes())
+    (raw / "good.txt").write_bytes(need_shared(SEED).read_bytes())
     clean = tmp_path / "clean"
     with locked(clean):
         status = main(["extract", str(raw), "--out", str(clean), "--quiet"])
@@ -406,7 +406,7 @@ def test_a_second_run_on_the_same_folder_is_refused(tmp_path: Path, capsys) -> N
 def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("extracted")
     (base / "raw").mkdir()
-    (base / "raw" / "good.txt").write_bytes(SEED.read_bytes())
+    (base / "raw" / "good.txt").write_bytes(need_shared(SEED).read_bytes())
     extract(base / "raw", base / "clean", jobs=1, progress=False)
     return base
 
@@ -468,7 +468,7 @@ def test_report_folders_of_departments_gone_are_removed(tmp_path: Path) -> None:
 
 def test_ctrl_c_in_run_stops_the_queued_notebooks(tmp_path: Path, monkeypatch) -> None:
     clean = tmp_path / "clean"
-    extract(SEEDS_RAW, clean, jobs=1, progress=False)
+    extract(need_shared(SEEDS_RAW), clean, jobs=1, progress=False)
     executed: list[str] = []
 
     def fake_execute(source: Path, output: Path, parameters: dict, cwd: Path) -> Path:
@@ -479,5 +479,5 @@ def test_ctrl_c_in_run_stops_the_queued_notebooks(tmp_path: Path, monkeypatch) -
 
     monkeypatch.setattr(workbook, "execute", fake_execute)
     with pytest.raises(KeyboardInterrupt):
-        run(SEEDS_RAW, clean, tmp_path / "reports", REPO / "notebooks", jobs=1, progress=False)
+        run(need_shared(SEEDS_RAW), clean, tmp_path / "reports", REPO / "notebooks", jobs=1, progress=False)
     assert len(executed) == 2  # the extraction and the first report; not the three others, not 03

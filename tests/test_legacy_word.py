@@ -14,7 +14,7 @@ from budgetbook.readers import ReadError, read_document, sniff_format
 from budgetbook.readers import legacy as legacy_reader
 from budgetbook.readers.legacy import INSTALL_HINT, convert, soffice
 
-from .conftest import SEEDS_RAW
+from .conftest import SEEDS_RAW, need_shared
 
 SEED = "004_5c1b81d72b238a6b.txt"  # a county unit budget: prose and its tables
 
@@ -43,7 +43,7 @@ def _facts(doc: Document) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def seed() -> Document:
-    (path,) = SEEDS_RAW.rglob(SEED)
+    (path,) = need_shared(SEEDS_RAW).rglob(SEED)
     return read_document(path, SEED, "seed")
 
 

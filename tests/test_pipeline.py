@@ -11,6 +11,8 @@ from budgetbook.pipeline import discover, extract
 from budgetbook.readers import read_document
 from budgetbook.storage import atomic_write, write_frame
 
+from .conftest import SEEDS_RAW, need_shared
+
 
 def test_discover_walks_folders_skips_metadata_and_keeps_ids_unique(tmp_path: Path) -> None:
     for rel in [
@@ -57,7 +59,7 @@ def test_frames_follow_the_schema_and_jobs_do_not_change_results(seeds_run, tmp_
     for name, schema in SCHEMAS.items():
         frame = pd.read_parquet(out / f"{name}.parquet")
         assert list(frame.columns) == list(schema), name
-    two = extract(Path(__file__).resolve().parents[1] / "data" / "raw", tmp_path, jobs=2, progress=False)
+    two = extract(need_shared(SEEDS_RAW), tmp_path, jobs=2, progress=False)
     one = result.frames["table_cells"]
     pd.testing.assert_frame_equal(two.frames["table_cells"], one)
     assert [d.doc_id for d in two.documents] == [d.doc_id for d in result.documents]

@@ -14,7 +14,7 @@ import pytest
 from budgetbook.cli import main
 from budgetbook.storage import GENERATIONS, KEEP, Generation, read_frame, read_frames, write_frames
 
-from .conftest import SEEDS_RAW
+from .conftest import SEEDS_RAW, need_shared
 
 
 def frame(tag: str, rows: int = 3) -> pd.DataFrame:
@@ -104,7 +104,7 @@ def test_updating_some_frames_carries_the_others_into_the_new_generation(tmp_pat
 
 def test_check_writes_its_audit_as_a_new_generation(tmp_path: Path) -> None:
     out = tmp_path / "clean"
-    assert main(["extract", str(SEEDS_RAW), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    assert main(["extract", str(need_shared(SEEDS_RAW)), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
     before = (out / "current").resolve()
     documents = read_frame(out, "documents")
     assert main(["check", str(out), "--money", "0.5", "--replace"]) == 0  # replace: a new generation of clean

@@ -17,7 +17,7 @@ from budgetbook.report.excel import write_workbook
 from budgetbook.report.names import safe_name, safe_names
 from budgetbook.workbook import REPORT
 
-from .conftest import REPO, SEEDS_RAW
+from .conftest import REPO, SEEDS_RAW, need_shared
 
 NOTEBOOKS = REPO / "notebooks"
 DEPARTMENTS = ["怀化市人民政府办公室", "怀化市政务服务中心", "怀来县人民政府办公室", "株洲市人民政府办公室"]
@@ -84,7 +84,7 @@ def test_a_failing_department_is_reported_and_the_others_finish(tmp_path: Path, 
     status = main(
         [
             "run",
-            str(SEEDS_RAW),
+            str(need_shared(SEEDS_RAW)),
             "--clean",
             str(tmp_path / "clean"),
             "--reports",

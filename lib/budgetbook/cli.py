@@ -82,7 +82,7 @@ def _fail(message: str, status: int) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    raw = args.raw or paths.raw_dir()
+    raw = _input(args.raw)
     out = args.out or paths.clean_dir()
     if not raw.is_dir():
         return _fail(f"no such folder: {raw}", EXIT_USAGE)
@@ -155,10 +155,18 @@ def summary(checks, completeness) -> str:
     )
 
 
+def _input(folder: Path | None) -> Path:
+    """The folder to read, saying so when an empty data/raw falls back to the seed documents."""
+    raw = paths.input_dir(folder)
+    if raw != (folder or paths.raw_dir()):
+        print(f"budgetbook: {paths.raw_dir()} holds no documents; reading the seed documents in {raw}", file=sys.stderr)
+    return raw
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from budgetbook.workbook import NothingToReport, find_notebooks, run
 
-    raw = args.raw or paths.raw_dir()
+    raw = _input(args.raw)
     if not raw.is_dir():
         return _fail(f"no such folder: {raw}", EXIT_USAGE)
     try:
@@ -171,7 +179,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         with locked(clean, reports):
             outcome = run(raw, clean, reports, notebooks, jobs=args.jobs, progress=not args.quiet)
     except NothingToReport as exc:
-        print(f"budgetbook: {exc}; nothing to report (see {reports / '01-extract-documents.html'})", file=sys.stderr)
+        hint = "" if args.raw else f"; put your documents in {paths.raw_dir()} or name a folder"
+        print(
+            f"budgetbook: {exc}; nothing to report (see {reports / '01-extract-documents.html'}){hint}",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
     kept = f"; {len(outcome.skipped)} department reports unchanged, kept" if outcome.skipped else ""
     print(f"executed {len(outcome.executed)} notebooks into {reports}{kept}")
