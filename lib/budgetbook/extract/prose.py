@@ -588,8 +588,10 @@ def project_key(name: str) -> str:
 
 
 def is_category(name: str) -> bool:
-    """其他经转类, 特定目标类: a category of projects, not a project."""
+    """其他经转类, 特定目标类: a category of projects, not a project; 上缴上级支出: a kind of spending."""
     categories = load("tables")["project_categories"]
+    if name in load("measures")["projects"]["not_projects"]:
+        return True  # 上缴上级支出: a spending kind of the template
     return name in categories["names"] or (name.endswith(tuple(categories["endings"])) and len(name) <= 8)
 
 
