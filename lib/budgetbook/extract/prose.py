@@ -497,7 +497,7 @@ def _compared(fig: Figure, label: str, found: tuple[Term, int] | None, evidence:
     term = found[0] if found and found[1] <= compared.start() else ctx.previous or ctx.base
     if term is None:
         return True
-    year, basis = _comparison_year(label, ctx), basis_of(compared.group(0), ctx.doc_kind)
+    year, basis = _comparison_year(compared.group(0), ctx), basis_of(compared.group(0), ctx.doc_kind)
     for measure in term.measures:
         _emit(ctx, measure, fig.value, fig.unit, evidence, year=year, basis=basis)
     ctx.previous = term
