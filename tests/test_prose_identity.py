@@ -232,3 +232,12 @@ def test_a_line_items_change_is_not_the_departments(text: str, expected: dict) -
 def test_heading_naming_a_change_does_not_make_the_change_a_level() -> None:
     facts = document("（一）基本支出预算增加情况", "主要是人员调入，增加120万元。")
     assert not [f for f in facts if f.measure == "expenditure.basic"]
+
+
+def test_a_zero_needs_no_unit() -> None:
+    # 上海市国资委 2026, p16: the "三公" table prints headers only; the text states the zeros
+    facts = got("2026年“三公”经费预算数为0，与2025年预算持平。其中：（一）因公出国（境）费为0，与2025年预算持平。")
+    assert facts[("sangong.total", "")] == [0]
+    assert facts[("sangong.overseas", "")] == [0]
+    assert got("国有资本经营预算拨款支出预算为0。") == {("expenditure.total", ""): [0]}
+    assert got("本年安排10万元。") == {}

@@ -36,6 +36,8 @@ _FIGURE = re.compile(
     r"(?<![\d.])(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|亿元|千元|元|万(?![人次件户平亩多余个名台辆套册份张])|%|个|辆|台|人|名|家|项|分)"
     r"|(?P<cn>[一二三四五六七八九十两]{1,4})(?P<cnunit>个|辆|人|名|家|项)"
 )
+# "三公经费预算数为0，与上年持平": a zero needs no unit (money; a count states its unit)
+_BARE_ZERO = re.compile(r"(?<=[为是])0(?:\.0+)?(?=[，,。；;、]|与|$)")
 _SENTENCE_END = re.compile(r"[。；;！？]")
 _CLAUSE_END = re.compile(r"[，,、。；;：:]")
 _QUOTES = str.maketrans("", "", '“”"‘’「」『』')
@@ -169,7 +171,9 @@ def figures(text: str) -> list[Figure]:
             out.append(Figure(m.start(), m.end(), value, "%", "percent", precision))
         elif unit == "分":
             out.append(Figure(m.start(), m.end(), value, "分", "score", precision))
-    return out
+    taken = {f.start for f in out}
+    zeros = [Figure(m.start(), m.end(), 0.0, "万元", "money", 0.0) for m in _BARE_ZERO.finditer(text)]
+    return sorted(out + [z for z in zeros if z.start not in taken], key=lambda f: f.start)
 
 
 def last_keyword(text: str, table: dict[str, list[str]]) -> str:
