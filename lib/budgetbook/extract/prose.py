@@ -27,6 +27,7 @@ from budgetbook.extract.facts import (
     precision_of,
     to_wan,
 )
+from budgetbook.extract.identity import is_org_name
 from budgetbook.extract.vocab import load
 from budgetbook.outline import heading_rank
 from budgetbook.text import simplify
@@ -35,24 +36,25 @@ _FIGURE = re.compile(
     r"(?<![\d.])(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|亿元|千元|元|万(?![人次件户平亩多余个名台辆套册份张])|%|个|辆|台|人|名|家|项|分)"
     r"|(?P<cn>[一二三四五六七八九十两]{1,4})(?P<cnunit>个|辆|人|名|家|项)"
 )
+# "三公经费预算数为0，与上年持平": a zero needs no unit (money; a count states its unit)
+_BARE_ZERO = re.compile(r"(?<=[为是])0(?:\.0+)?(?=[，,。；;、]|与|$)")
 _SENTENCE_END = re.compile(r"[。；;！？]")
 _CLAUSE_END = re.compile(r"[，,、。；;：:]")
 _QUOTES = str.maketrans("", "", '“”"‘’「」『』')
 _YEAR = re.compile(r"(?<![比较与同])(\d{4})年(?!\d{1,2}月)")
 _ANY_YEAR = re.compile(r"(\d{4})年")
 _COMPARISON = re.compile(r"(?:比|较|与|同比|对比)(?:上年|上一年|去年|\d{4}年)")
+_COMPARED = re.compile(r"(?:比|较|与|同比|对比)(?:上年|上一年|去年|\d{4}年)[^，。；,;：:]{0,10}$")
 _SHARE = re.compile(r"占|比重|比例")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
 _ALTERNATIVE = re.compile(r"[（(](?:增加|增长|上升|提高|减少|下降|降低)[)）]")
 _BARE_YEAR = re.compile(r"^[，、；]?(?:其中)?(?:\d{4}年度?)(?:年初)?(?:预算数|决算数|预算|决算|执行数)?(?:为|是)?$")
 _SUBITEM = re.compile(r"[（(](?:类|款|项)[）)]")
+_CLASS_LEVEL = re.compile(r"(?<=[\u4e00-\u9fff])[（(]类[)）](?=支出)")  # 城乡社区（类）支出: the class itself
 _TOTALS = {"revenue.total", "expenditure.total"}
 _SCOPED = ("revenue.", "expenditure.", "project")  # "三公", 机关运行经费… are defined on fiscal funds anyway
 _SOURCES = set(REVENUE_PARTS)
 _ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在|不编制|未编制|不安排)")
-_PROJECT_LEAD = re.compile(
-    r"^(?:[，、：:；。]|其中|主要是|主要为|主要用于|主要包括|包括|具体为|具体是|分别是|分别为|用于|为|是)+"
-)
 _PROJECT_TAIL = re.compile(r"(?:共计|合计|共|计|为|安排|预算数?|金额)+$")
 _BASIS = [
     ("adjusted", ("调整预算", "全年预算", "调整后")),
@@ -81,6 +83,7 @@ class Term:
     prose_only: bool = False
     basis: str = ""
     table_only: bool = False
+    units: tuple[str, ...] = ()  # counts: the printed units the measure is counted in
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Figure:
     unit: str  # 万元, %, 个, 辆, 人, 分
     kind: str  # money, percent, count, score
     precision: float = 0.0
+    printed: str = ""  # the unit as printed (名, 家, 台…)
 
 
 @dataclass
@@ -111,9 +115,11 @@ class Context:
     scope: str = ""  # scope of the figure being read (see [scope] in measures.toml)
     unnamed: Figure | None = None  # the previous figure of the sentence, if it named no measure
     previous: Term | None = None  # the term the previous figure of the sentence was named by
+    after_count: bool = False  # the previous figure of the sentence is a count (its noun follows it)
     subitem: bool = False  # the paragraph is about a （类）（款）（项） sub-item
     lead_scope: str = ""  # scope announced by the paragraph before ("财政拨款支出主要内容如下：")
     lead_heading: str = ""  # a heading printed as a paragraph of its own just before ("（二）公务接待费")
+    in_list: bool = False  # the paragraph is an item of a list of projects announced before ("具体包括：")
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -139,6 +145,7 @@ def terms() -> tuple[Term, ...]:
                     prose_only=entry.get("prose_only", False),
                     basis=entry.get("basis", ""),
                     table_only=entry.get("table_only", False),
+                    units=tuple(entry.get("units", ())),
                 )
             )
     return tuple(sorted(out, key=lambda t: len(t.phrase), reverse=True))
@@ -156,15 +163,17 @@ def figures(text: str) -> list[Figure]:
             except ValueError:
                 continue
         precision = precision_of(printed, unit)
-        if unit in MONEY_UNITS:
+        if unit not in MONEY_UNITS and unit not in ("%", "分"):
+            out.append(Figure(m.start(), m.end(), value, COUNT_UNITS[unit], "count", precision, unit))
+        elif unit in MONEY_UNITS:
             out.append(Figure(m.start(), m.end(), to_wan(value, unit), "万元", "money", precision))
         elif unit == "%":
             out.append(Figure(m.start(), m.end(), value, "%", "percent", precision))
         elif unit == "分":
             out.append(Figure(m.start(), m.end(), value, "分", "score", precision))
-        else:
-            out.append(Figure(m.start(), m.end(), value, COUNT_UNITS[unit], "count", precision))
-    return out
+    taken = {f.start for f in out}
+    zeros = [Figure(m.start(), m.end(), 0.0, "万元", "money", 0.0) for m in _BARE_ZERO.finditer(text)]
+    return sorted(out + [z for z in zeros if z.start not in taken], key=lambda f: f.start)
 
 
 def last_keyword(text: str, table: dict[str, list[str]]) -> str:
@@ -257,12 +266,12 @@ CONTEXT_WINDOW = 2000  # characters of a paragraph before a sentence that its fi
 
 def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
     """All facts a paragraph states."""
-    ctx.base, ctx.projects, ctx.facts, ctx.last, ctx.current, ctx.first = None, False, [], None, None, None
+    ctx.base, ctx.projects, ctx.facts, ctx.last, ctx.current, ctx.first = None, ctx.in_list, [], None, None, None
     ctx.first_named = False
     first = _SENTENCE_END.split(text, maxsplit=1)[0]
     own = first.translate(_QUOTES) if heading_rank(text) is not None and not figures(first) else ""
     ctx.heading = own or ctx.lead_heading
-    ctx.subitem = bool(_SUBITEM.search(first))
+    ctx.subitem = bool(_SUBITEM.search(_CLASS_LEVEL.sub("", first)))
     _lists(text, ctx)
     start = 0
     for m in _SENTENCE_END.finditer(text + "。"):
@@ -274,10 +283,10 @@ def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
 
 
 def _sentence(sentence: str, before: str, ctx: Context) -> None:
-    plain = sentence.translate(_QUOTES)
+    plain = _CLASS_LEVEL.sub("", sentence.translate(_QUOTES))
     context_text = ctx.section.translate(_QUOTES) + "|" + before.translate(_QUOTES)
     prev_end = 0
-    ctx.unnamed, ctx.previous = None, None
+    ctx.unnamed, ctx.previous, ctx.after_count = None, None, False
     for fig in figures(plain):
         label = plain[prev_end : fig.start]
         topic = topic_at(context_text + plain[: fig.start])
@@ -311,6 +320,7 @@ def _figure(fig: Figure, label: str, before: str, evidence: str, topic: str, aft
     named_before = ctx.facts[-1] if ctx.facts else None
     _read_figure(fig, label, before, evidence, topic, after, ctx)
     stated = (ctx.facts[-1] if ctx.facts else None) is not named_before
+    ctx.after_count = fig.kind == "count"
     if fig.kind == "money":
         ctx.unnamed = None if stated else fig
         if ctx.first is fig:
@@ -353,13 +363,15 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         return
     basis = basis_of(label, ctx.doc_kind)
     year = year_of(label, before, ctx)
-    found = match_term(label, fig.kind, topic)
-    if fig.kind == "count":  # 共32个内设机构、12个直属事业单位: a noun right after the count names it
-        following = match_term(after, "count", topic)
-        if following and following[1] - len(following[0].phrase) == 0:
-            found = following
+    found = (
+        count_term(fig, label, after, topic, ctx.after_count)
+        if fig.kind == "count"
+        else match_term(label, fig.kind, topic)
+    )
     if found and ctx.subitem and (found[0].qualifier and set(found[0].measures) & _TOTALS):
         found = None  # 住房公积金（项）…支出决算为29.42万元: the sub-item's amount, not the total
+    if found and ctx.subitem and any(m.startswith("revenue.") for m in found[0].measures):
+        found = None  # 其他政府性基金安排的支出（项）预算为10493万元: a name of the sub-item, not revenue
     local = topic_at(before)  # the topic named in this sentence (not a stale section heading)
     if found and "budget.execution_rate" in found[0].measures and local:
         found = None  # 三公经费…完成预算的0%: the topic's own execution, not the department's
@@ -372,6 +384,8 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         named = match_term(label[: change[1]], "money", topic, values=False)
         if named and not named[0].change:
             return  # 因公出国（境）费减少0万元: a change of a part without a change measure
+        if named and named[0].change_only and line_item(label[: named[1] - len(named[0].phrase)]):
+            return  # 行政运行支出增加10万元: a line item's change, not the department's
         if not named and ctx.subitem:
             return
         if not named and ctx.unnamed is not None and not _same_as_base(ctx.unnamed, ctx):
@@ -388,9 +402,9 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
             for changed in base.change.split("|"):  # 收、支预算总计各增加…: both
                 _emit(ctx, f"{changed}.{suffix}", value, fig.unit, evidence, year=ctx.fiscal_year, basis=basis)
         return
-    if found is None and fig.kind == "count":
-        found = match_term(after, "count", topic)  # 设20个内设机构: the name follows the number
-    if found is None and ctx.heading and not ctx.facts and not change:
+    if fig.kind == "money" and not change and _compared(fig, label, found, evidence, ctx):
+        return
+    if found is None and ctx.heading and not ctx.facts and not change and not change_word(ctx.heading):
         found = match_term(ctx.heading, fig.kind, topic)  # （一）因公出国（境）费。2026年预算数173.52万元
         found = found if found and not found[0].change_only else None
     restate = load("measures")["restate"]
@@ -417,14 +431,83 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         if "expenditure.project" in term.measures:
             ctx.projects = True
         return
-    if fig.kind == "money" and _COMPARISON.search(label) and ctx.base is not None:
-        for measure in ctx.base.measures:  # 比2025年年初预算数30385.62万元: the earlier value
-            _emit(ctx, measure, fig.value, fig.unit, evidence, year=_comparison_year(label, ctx), basis=basis)
-        return
     if fig.kind == "money" and ctx.projects:
-        name = project_name(label)
-        if name:
+        name = project_key(project_name(label))
+        if name and not is_category(name) and not _stated_project(name, fig.value, ctx):
             _emit(ctx, "project", fig.value, fig.unit, evidence, item=name, year=year, basis=basis)
+
+
+def _stated_project(name: str, value: float, ctx: Context) -> bool:
+    """The same project with the same amount already read (named twice, with and without its code)."""
+    return any(f.measure == "project" and f.item == name and f.value == value for f in ctx.facts)
+
+
+_NOUN_END = re.compile(r"[，,、；;。：:和及与或\d]")
+
+
+def count_term(fig: Figure, label: str, after: str, topic: str, after_count: bool) -> tuple[Term, int] | None:
+    """The term naming a count: the noun right after it (共32个内设机构、12个直属事业单位), else the
+    label before it (编制数113人), else a noun further on in its own phrase (设20个内设机构,
+    下属0个单位公务用车保有量). A phrase right after the previous count is that count's noun
+    (9个内设机构和5个城区大队), a count printed in a unit the measure is not counted in is not
+    it (共计8家 is no headcount), and people who are not the department's are not its staff."""
+    noun = _NOUN_END.split(after, maxsplit=1)[0]
+    following = match_term(noun, "count", topic)
+    found, context = None, ""
+    if following and following[1] == len(following[0].phrase):
+        found, context = following, ""
+    else:
+        before = match_term(label, "count", topic)
+        start = before[1] - len(before[0].phrase) if before else 0
+        if before and not (after_count and start == 0):
+            found, context = before, _CLAUSE_BREAK.split(label[:start])[-1]
+        elif following:
+            found, context = following, noun[: following[1] - len(following[0].phrase)]
+    if found is None:
+        return None
+    term = found[0]
+    if term.units and fig.printed not in term.units:
+        return None
+    outsiders = [
+        w
+        for key, words in load("measures")["not_of_department"].items()
+        if any(m.split(".")[0] == key for m in term.measures)
+        for w in words
+    ]
+    if any(w in context for w in outsiders):
+        return None  # 管理关闭破产企业离退休人员3200人
+    return found
+
+
+_YEARS = re.compile(r"\d{4}年度?|\d+")
+
+
+def line_item(before: str) -> bool:
+    """Whether the words before a bare 支出/收入 in its clause name a line item (行政运行支出),
+    not the department's whole (本部门2026年支出, 北京市审计局支出, 财政拨款支出)."""
+    clause = _YEARS.sub("", _CLAUSE_BREAK.split(before)[-1]).strip()
+    for word in sorted(load("measures")["change"]["whole"], key=len, reverse=True):
+        clause = clause.replace(word, "")
+    return bool(re.search(r"[\u4e00-\u9fff]", clause)) and not is_org_name(clause, load("identity"))
+
+
+def _compared(fig: Figure, label: str, found: tuple[Term, int] | None, evidence: str, ctx: Context) -> bool:
+    """比2025年年初预算数30385.62万元 / 基本支出比上年800万元增加…: the earlier value of the measure
+    named before the comparison (else of the sentence's previous figure, else of its base), never
+    the current one."""
+    compared = _COMPARED.search(label)
+    if not compared or any(w in compared.group(0) for w in load("measures")["comparison"]["not_in_tail"]):
+        return False
+    term = found[0] if found and found[1] <= compared.start() else ctx.previous or ctx.base
+    if term is None:
+        return True
+    year, basis = _comparison_year(compared.group(0), ctx), basis_of(compared.group(0), ctx.doc_kind)
+    for measure in term.measures:
+        _emit(ctx, measure, fig.value, fig.unit, evidence, year=year, basis=basis)
+    ctx.previous = term
+    if term.change:
+        ctx.base = term
+    return True
 
 
 def _restated(fig: Figure, label: str, evidence: str, ctx: Context) -> bool:
@@ -490,9 +573,35 @@ def _comparison_year(label: str, ctx: Context) -> int | None:
     return ctx.fiscal_year - 1 if ctx.fiscal_year else None
 
 
+@cache
+def _project_lead() -> re.Pattern[str]:
+    """Connectors and list numbers before a project's name (，具体包括：1. / ；（2） / ③)."""
+    words = load("measures")["projects"]
+    alternatives = "|".join([*(re.escape(w) for w in sorted(words["lead"], key=len, reverse=True)), *words["markers"]])
+    return re.compile(rf"^(?:[，、：:；;。\s]|{alternatives})+")
+
+
+@cache
+def _project_code() -> re.Pattern[str]:
+    return re.compile(load("measures")["projects"]["code"])
+
+
+def project_key(name: str) -> str:
+    """A project's name without the code printed before it: one project, one name."""
+    return _project_code().sub("", name).strip() or name
+
+
+def is_category(name: str) -> bool:
+    """其他经转类, 特定目标类: a category of projects, not a project; 上缴上级支出: a kind of spending."""
+    categories = load("tables")["project_categories"]
+    if name in load("measures")["projects"]["not_projects"]:
+        return True  # 上缴上级支出: a spending kind of the template
+    return name in categories["names"] or (name.endswith(tuple(categories["endings"])) and len(name) <= 8)
+
+
 def project_name(label: str) -> str:
-    """A project's name from the label before its amount: connectors and trailing words removed."""
-    name = _PROJECT_LEAD.sub("", label.strip()).strip("，、：:；。（）() ")
+    """A project's name from the label before its amount: connectors, list numbers and trailing words removed."""
+    name = _project_lead().sub("", label.strip()).strip("，、：:；。（）() ")
     name = _PROJECT_TAIL.sub("", name).strip("，、：: ")
     if not 2 <= len(name) <= MAX_PROJECT_NAME or re.search(r"[，。；：]|其中|合计|总计", name):
         return ""

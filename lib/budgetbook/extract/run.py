@@ -65,6 +65,7 @@ def ocr_marked(facts: list[Fact], block: Block) -> list[Fact]:
 def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
     facts: list[Fact] = []
     lead = _Lead()
+    projects = _ProjectList()
     heading = ""
     for block in doc.blocks:
         if isinstance(block, Paragraph):
@@ -72,13 +73,50 @@ def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
             rank = heading_rank(block.text)
             ctx.lead_scope = lead.scope_for(rank) or section_scope(block.section)
             ctx.lead_heading = heading
+            ctx.in_list = projects.holds(rank)
             facts.extend(ocr_marked(extract_paragraph(block.text, ctx), block))
+            projects.after(block.text, ctx.projects)
             # a heading standing alone ("（二）公务接待费") names the figures of the paragraph after it
             alone = rank is not None and len(block.text) <= MAX_HEADING and not figures(block.text)
             heading = block.text if alone else ""
             # "财政拨款支出主要内容如下：" announces the scope of the list that follows
             lead.after(block.text, rank)
-    return facts
+    return one_fact_per_project(facts)
+
+
+def one_fact_per_project(facts: list[Fact]) -> list[Fact]:
+    """A project stated twice with the same amount (in the list and again in its own paragraph) is one."""
+    seen: set[tuple] = set()
+    out = []
+    for f in facts:
+        key = (f.item, f.value, f.year, f.basis, f.scope)
+        if f.measure == "project" and key in seen:
+            continue
+        if f.measure == "project":
+            seen.add(key)
+        out.append(f)
+    return out
+
+
+@dataclass
+class _ProjectList:
+    """Projects listed one numbered paragraph each after "项目支出X万元，具体包括：" (1.… 2.… / （1）… / ①…)."""
+
+    open: bool = False
+    rank: int | None = None  # the numbering of the items, once the first one is seen
+
+    def holds(self, rank: int | None) -> bool:
+        """Whether a paragraph of `rank` is an item of the open list (a paragraph of another numbering ends it)."""
+        if self.open and rank is not None and self.rank in (None, rank):
+            self.rank = rank
+            return True
+        self.open, self.rank = False, None
+        return False
+
+    def after(self, text: str, projects: bool) -> None:
+        """A paragraph that reads 项目支出 and ends in "：" opens a list."""
+        if projects and text.rstrip().endswith(("：", ":")):
+            self.open, self.rank = True, None
 
 
 @dataclass
