@@ -815,6 +815,7 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
     """Every finding for the documents in `frames`."""
     from budgetbook.checks_tables import table_checks
     from budgetbook.checks_text import text_checks
+    from budgetbook.completeness import form_checks
 
     tol = tol or Tolerance.default()
     cells = frames.get("table_cells")
@@ -834,6 +835,7 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
     if "table_cells" in frames and "tables" in frames:
         findings.extend(blank_total_checks(frames["tables"], frames["table_cells"]))
         findings.extend(table_checks(frames["tables"], frames["table_cells"]))
+    findings.extend(form_checks(frames))
     return ocr_guard(findings, facts)
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 
 from budgetbook.checks import Finding, fmt
 from budgetbook.extract.vocab import load
-from budgetbook.text import normalize
+from budgetbook.outline import TOC, heading_rank
+from budgetbook.text import normalize, squash
 
 _FIG = r"(\d+(?:\.\d+)?)\s*(万元|亿元|元|%)"
 
@@ -131,6 +132,86 @@ def year_checks(documents: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Findi
         yield Finding(d, "year", "warning", False, float(year), float(m.group(1)), message, title, f"{d} {loc}")
 
 
+def headings(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The paragraphs a reader takes for headings: numbered and short, the 目录's entries, the cover's lines."""
+    text = paragraphs.text.fillna("")
+    numbered = text.map(lambda t: heading_rank(t) is not None and len(t) <= 60 and "。" not in t)
+    first = paragraphs.groupby("doc_id").block.transform("min")
+    cover = (paragraphs.block <= first + 3) & (text.str.len() <= 40)
+    return paragraphs.loc[numbered | cover | (paragraphs.section.fillna("") == TOC)]
+
+
+def _own_years(text: str) -> Iterator[tuple[re.Match, int]]:
+    """Each year a heading names as its own (2025年部门预算), not a comparison (比2024年) or an outturn."""
+    form = load("checks")["form"]
+    for m in re.finditer(r"(\d{4})\s*年\s*度?", text):
+        before, after = text[max(0, m.start() - 6) : m.start()], text[m.end() : m.end() + 30]
+        if re.search(form["year_not_own"], before) or re.match(form["year_after_not_own"], after):
+            continue
+        if re.match(r"[^，。；：]*?(?:预算|决算)", after):
+            yield m, int(m.group(1))
+
+
+def heading_year_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Iterator[Finding]:
+    """A heading that names another year than the document's as its own (2025年部门预算情况说明 in 2026)."""
+    years = dict(zip(documents.doc_id, documents.fiscal_year, strict=True))
+    kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
+    seen: set[str] = set()
+    heads = headings(paragraphs)
+    for d, loc, text in zip(heads.doc_id, heads.location, heads.text.fillna(""), strict=True):
+        year = years.get(d)
+        if year is None or pd.isna(year) or kinds.get(d) not in ("budget", "final_account") or d in seen:
+            continue
+        for m, y in _own_years(normalize(text)):
+            if y == int(year) or not 2000 <= y <= 2100:
+                continue
+            seen.add(d)  # one copied heading usually comes with others: report the first
+            message = f"年度不一致：{_at(loc)}标题「{text.strip()[:60]}」为{y}年，而本文件是{int(year)}年的{_KINDS[kinds[d]]}"
+            yield Finding(d, "year", "warning", False, float(year), float(y), message, text.strip()[:200], f"{d} {loc}")
+            break
+
+
+_KINDS = {"budget": "预算", "final_account": "决算"}
+
+
+def _unit_names(text: str) -> Iterator[str]:
+    """The units a heading names as the document's publisher (某局2026年部门预算, 2026年某局部门决算)."""
+    org = load("checks")["form"]["org_suffix"]
+    s = re.sub(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])", "", squash(text))
+    for pattern in (
+        rf"^(?:\d{{4}}年度?)?(?P<name>[^\d，。；：、（）()“”]{{2,30}}?{org})(?:（单位）)?(?:\d{{4}}年度?)?部门(?:预算|决算)",
+        rf"^(?:\d{{4}}年度?)?(?P<name>[^\d，。；：、（）()“”]{{2,30}}?{org})(?:（单位）)?(?:\d{{4}}年度?)?(?:部门)?(?:概况|基本情况)",
+    ):
+        m = re.match(pattern, s)
+        if m:
+            yield m.group("name")
+
+
+def _same_unit(a: str, b: str) -> bool:
+    a, b = (re.sub(r"^中国共产党|^中共", "", squash(x)).replace("人民政府", "") for x in (a, b))
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def unit_name_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Iterator[Finding]:
+    """A heading naming another unit than the document's as its publisher (a copied heading)."""
+    units = dict(zip(documents.doc_id, documents.department.fillna(""), strict=True))
+    titles = dict(zip(documents.doc_id, documents.title.fillna(""), strict=True)) if "title" in documents else {}
+    heads = headings(paragraphs)
+    seen: set[tuple[str, str]] = set()
+    for d, loc, text in zip(heads.doc_id, heads.location, heads.text.fillna(""), strict=True):
+        unit = str(units.get(d) or "")
+        if len(unit) < 3:
+            continue
+        for name in _unit_names(normalize(text)):
+            if name.startswith(("本", "部门", "单位")) or _same_unit(name, unit) or _same_unit(name, titles.get(d, "")):
+                continue
+            if (d, name) in seen:
+                continue
+            seen.add((d, name))
+            message = f"单位名称不一致：{_at(loc)}标题「{text.strip()[:60]}」称「{name}」，而本文件是{unit}的公开文件"
+            yield Finding(d, "unit_name", "warning", False, None, None, message, text.strip()[:200], f"{d} {loc}")
+
+
 def plausibility_checks(facts: pd.DataFrame) -> Iterator[Finding]:
     """机关运行经费 above 公用经费 or 基本支出 of the same year (it is a part of them): implausible."""
     keys = ["doc_id", "year", "basis"]
@@ -171,4 +252,8 @@ def text_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     yield from placeholder_checks(paragraphs, tables)
     if "fiscal_year" in frames["documents"].columns:
         yield from year_checks(frames["documents"], tables)
+        if {"block", "section"} <= set(paragraphs.columns):
+            yield from heading_year_checks(frames["documents"], paragraphs)
+    if "department" in frames["documents"].columns and {"block", "section"} <= set(paragraphs.columns):
+        yield from unit_name_checks(frames["documents"], paragraphs)
     yield from plausibility_checks(frames["facts"])
