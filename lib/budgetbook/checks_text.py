@@ -162,11 +162,12 @@ def heading_year_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> It
         year = years.get(d)
         if year is None or pd.isna(year) or kinds.get(d) not in ("budget", "final_account") or d in seen:
             continue
-        for m, y in _own_years(normalize(text)):
+        for _m, y in _own_years(normalize(text)):
             if y == int(year) or not 2000 <= y <= 2100:
                 continue
             seen.add(d)  # one copied heading usually comes with others: report the first
-            message = f"年度不一致：{_at(loc)}标题「{text.strip()[:60]}」为{y}年，而本文件是{int(year)}年的{_KINDS[kinds[d]]}"
+            kind = _KINDS[kinds[d]]
+            message = f"年度不一致：{_at(loc)}标题「{text.strip()[:60]}」为{y}年，而本文件是{int(year)}年的{kind}"
             yield Finding(d, "year", "warning", False, float(year), float(y), message, text.strip()[:200], f"{d} {loc}")
             break
 
@@ -174,10 +175,13 @@ def heading_year_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> It
 _KINDS = {"budget": "预算", "final_account": "决算"}
 
 
+_HEAD_NUMBER = r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
+
+
 def _unit_names(text: str) -> Iterator[str]:
     """The units a heading names as the document's publisher (某局2026年部门预算, 2026年某局部门决算)."""
     org = load("checks")["form"]["org_suffix"]
-    s = re.sub(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])", "", squash(text))
+    s = re.sub(_HEAD_NUMBER, "", squash(text))
     for pattern in (
         rf"^(?:\d{{4}}年度?)?(?P<name>[^\d，。；：、（）()“”]{{2,30}}?{org})(?:（单位）)?(?:\d{{4}}年度?)?部门(?:预算|决算)",
         rf"^(?:\d{{4}}年度?)?(?P<name>[^\d，。；：、（）()“”]{{2,30}}?{org})(?:（单位）)?(?:\d{{4}}年度?)?(?:部门)?(?:概况|基本情况)",

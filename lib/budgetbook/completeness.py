@@ -97,7 +97,8 @@ _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start
 def _number(text: str) -> int | None:
     """The number a 目录 entry or a table's caption gives the table (五、 → 5, 公开05表 → 5, 表3 → 3)."""
     s = squash(text)
-    m = re.match(r"^(?:附?表|公开)?(\d{1,2})(?:表|[、.．：:]|(?=\D))", s) or re.search(r"公开(\d{1,2})表|^附?表(\d{1,2})", s)
+    m = re.match(r"^(?:附?表|公开)?(\d{1,2})(?:表|[、.．：:]|(?=\D))", s)
+    m = m or re.search(r"公开(\d{1,2})表|^附?表(\d{1,2})", s)
     if m:
         return int(next(g for g in m.groups() if g))
     m = re.match(r"^(?:附?表)?([一二三四五六七八九十]{1,3})[、.．：:]", s)
@@ -132,8 +133,22 @@ def _signature(name: str) -> tuple[str, frozenset[str]] | None:
     return kind.name, frozenset(w for w in _form()["qualifiers"] if w in name)
 
 
-_FILLERS = [("总体情况表", "总表"), ("情况表", "表"), ("预算", ""), ("决算", ""), ("部门", ""), ("单位", ""),
-            ("市级", ""), ("本级", ""), ("公开", ""), ("拨款", ""), ("（", ""), ("）", ""), ("(", ""), (")", "")]
+_FILLERS = [
+    ("总体情况表", "总表"),
+    ("情况表", "表"),
+    ("预算", ""),
+    ("决算", ""),
+    ("部门", ""),
+    ("单位", ""),
+    ("市级", ""),
+    ("本级", ""),
+    ("公开", ""),
+    ("拨款", ""),
+    ("（", ""),
+    ("）", ""),
+    ("(", ""),
+    (")", ""),
+]
 
 
 def _plain(name: str) -> str:
@@ -277,10 +292,9 @@ def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
             documentwide = [p for p in _none_patterns(str(table.title)) if texts.str.contains(p, regex=True).any()]
             if documentwide or texts.str.contains(r"空表表示|如无数[字据]|无数据的表", regex=True).any():
                 continue
-            message = f"空表未说明：第{_page(table.location)}页《{table.title}》没有数字，也未注明本表无数据或无此项收支"
-            yield Finding(
-                doc_id, "empty_table", "warning", False, None, None, message, str(table.title), f"{doc_id} {table.location}"
-            )
+            where = f"{doc_id} {table.location}"
+            message = f"空表未说明：第{_page(table.location)}页《{table.title}》没有数字，未注明本表无数据或无此项收支"
+            yield Finding(doc_id, "empty_table", "warning", False, None, None, message, str(table.title), where)
 
 
 def form_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
