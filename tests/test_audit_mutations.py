@@ -16,10 +16,30 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from budgetbook.checks import Tolerance, run_checks
+from budgetbook.checks import Tolerance, run_checks, sangong_table_checks, with_groups
 from budgetbook.checks_tables import blocks, children_of, codes_of, grids, table_checks
-from budgetbook.checks_text import direction_checks, direction_pairs, placeholder_checks, year_checks
-from budgetbook.completeness import completeness
+from budgetbook.checks_text import (
+    comparison_checks,
+    direction_checks,
+    direction_pairs,
+    heading_year_checks,
+    headings,
+    placeholder_checks,
+    unit_name_checks,
+    year_checks,
+)
+from budgetbook.completeness import (
+    _core,
+    _form,
+    _is_empty,
+    _none_patterns,
+    _same_table,
+    completeness,
+    empty_table_checks,
+    toc_checks,
+    toc_entries,
+)
+from budgetbook.extract.tables import table_kind
 from budgetbook.extract.vocab import load
 from budgetbook.storage import read_frame
 from tests.conftest import SEEDS_RAW
@@ -154,6 +174,7 @@ def _rewrite(sentence: str, old: float, new: float) -> str:
 def corpus_mutations(frames: dict[str, pd.DataFrame]) -> list[Mutation]:
     results: list[Mutation] = []
     tol = Tolerance.default()
+    units = list(frames["documents"].department.fillna(""))
     for doc_id in frames["documents"].doc_id:
         doc = one_doc(frames, doc_id)
         base = run_checks(doc, tol)
@@ -165,6 +186,11 @@ def corpus_mutations(frames: dict[str, pd.DataFrame]) -> list[Mutation]:
             found = run_checks(mutate_fact(doc, value, check), tol)
             results.append(Mutation(doc_id, f"figure in a sentence ({check})", str(value), bool(loud(found, check))))
         results.extend(_text_mutations(doc_id, doc))
+        results.extend(comparison_mutation(doc_id, doc))
+        results.extend(toc_mutations(doc_id, doc))
+        results.extend(empty_statement_mutation(doc_id, doc))
+        results.extend(heading_mutations(doc_id, doc, units))
+        results.extend(sangong_mutations(doc_id, doc))
     return results
 
 
@@ -219,6 +245,157 @@ def _text_mutations(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[Mutation]
             after = completeness(removed).set_index("item").status.get(item)
             out.append(Mutation(doc_id, "required table removed", item, after == "absent"))
             break
+    return out
+
+
+# --- comparative wording, the 目录, empty tables, headings, the "三公" table ----------------------
+
+PAIRS = [("expenditure.basic", "expenditure.project"), ("expenditure.personnel", "expenditure.public")]
+
+
+def comparison_mutation(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[Mutation]:
+    """No real sentence compares two figures with 大于/小于: one is built from two real figures of the
+    document (基本支出 and 项目支出 of one year, as stated), checked clean, then its 大于 made 小于."""
+    facts = doc["facts"].loc[(doc["facts"].source == "prose") & (doc["facts"].unit == "万元")]
+    names = load("checks")["names"]
+    for a_m, b_m in PAIRS:
+        a = facts.loc[facts.measure == a_m]
+        b = facts.loc[(facts.measure == b_m) & facts.year.isin(a.year)]
+        if a.empty or b.empty:
+            continue
+        x, y = a.iloc[0], b.loc[b.year == a.iloc[0].year].iloc[0]
+        if x.value == y.value:
+            continue
+        big, small = (x, y) if x.value > y.value else (y, x)
+        sentence = f"{names[big.measure]}{big.value:.2f}万元，大于{names[small.measure]}{small.value:.2f}万元。"
+        row = doc["paragraphs"].iloc[[0]].assign(text=sentence, location="p0 l0")
+        clean = not list(comparison_checks(row))
+        flipped = list(comparison_checks(row.assign(text=sentence.replace("大于", "小于"))))
+        return [Mutation(doc_id, "大于→小于", sentence, clean and bool(flipped))]
+    return []
+
+
+def toc_mutations(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[Mutation]:
+    """A table the 目录 lists removed from the body; a 目录 entry given another number than its table's."""
+    if list(toc_checks(doc)):
+        return []
+    out = []
+    unit = str(doc["documents"].department.iloc[0] or "")
+    entries = toc_entries(doc["paragraphs"], unit)
+    tables = doc["tables"]
+    cores = [_core(str(t), unit) for t in tables.title.fillna("")]
+    for entry, name, number, _ in entries:
+        hit = [i for i, c in zip(tables.index, cores, strict=True) if _same_table(name, c)]
+        if len(hit) != 1:
+            continue
+        table_id = tables.table_id[hit[0]]
+        body = doc["paragraphs"]
+        body = body.loc[
+            ~body.text.fillna("").map(lambda t, n=name: _same_table(n, _core(t, unit)) and len(t) <= 80)
+            | (body.section.fillna("") == "目录")
+        ]
+        removed = {
+            **doc,
+            "tables": tables.drop(index=hit[0]),
+            "table_cells": doc["table_cells"].loc[doc["table_cells"].table_id != table_id],
+            "paragraphs": body,
+        }
+        out.append(Mutation(doc_id, "目录 table removed from the body", entry, bool(list(toc_checks(removed)))))
+        caption = str(tables.caption[hit[0]]).split("\n")[0]
+        if number is not None and re.search(r"公开\d+表|^附?表\d+", caption):
+            ps = doc["paragraphs"]
+            at = ps.index[(ps.section.fillna("") == "目录") & (ps.text.fillna("").map(normalize_entry) == entry)]
+            if len(at):
+                moved = re.sub(r"^[一二三四五六七八九十]+|^\d+", "十九" if not entry[:1].isdigit() else "19", entry)
+                renumbered = ps.assign(text=ps.text.where(ps.index != at[0], moved))
+                fired = bool(list(toc_checks({**doc, "paragraphs": renumbered})))
+                out.append(Mutation(doc_id, "目录 entry renumbered", f"{entry} → {moved}", fired))
+        break
+    return out
+
+
+def normalize_entry(text: str) -> str:
+    from budgetbook.completeness import _LEADER
+    from budgetbook.text import normalize
+
+    return _LEADER.sub("", normalize(text)).strip()
+
+
+def empty_statement_mutation(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[Mutation]:
+    """An empty table's statement (本表无数据, 本部门无…支出) removed, wherever the document makes it."""
+    if list(empty_table_checks(doc)):
+        return []
+    statement = re.compile(_form()["empty_statement"])
+    cells = doc["table_cells"]
+    for _, table in doc["tables"].iterrows():
+        t = cells.loc[cells.table_id == table.table_id]
+        kind = table_kind(str(table.title or ""))
+        if kind is None or kind.name in load("checks")["tables"]["skip_kinds"] or t.empty or not _is_empty(t):
+            continue
+        patterns = [statement.pattern, r"空表表示|如无数[字据]|无数据的表", *_none_patterns(str(table.title))]
+        ps = doc["paragraphs"]
+        says = ps.text.fillna("").map(lambda x, pats=tuple(patterns): any(re.search(p, x) for p in pats))
+        if not says.any():
+            continue
+        mutated = {
+            **doc,
+            "paragraphs": ps.loc[~says],
+            "tables": doc["tables"].assign(caption=""),
+            "table_cells": cells.assign(text=cells.text.fillna("").map(lambda x: "" if statement.search(x) else x)),
+        }
+        fired = any(f.message and str(table.title) in f.message for f in empty_table_checks(mutated))
+        return [Mutation(doc_id, "empty table's statement removed", str(table.title), fired)]
+    return []
+
+
+def heading_mutations(doc_id: str, doc: dict[str, pd.DataFrame], others: list[str]) -> list[Mutation]:
+    """A heading's year made last year's; the unit named in a heading replaced by another real unit."""
+    out = []
+    documents, ps = doc["documents"], doc["paragraphs"]
+    year = documents.fiscal_year.iloc[0]
+    heads = headings(ps)
+    if pd.notna(year) and not list(heading_year_checks(documents, ps)):
+        own = heads.loc[heads.text.fillna("").str.contains(rf"{int(year)}\s*年\s*度?[^，。；]*?(?:预算|决算)")]
+        if not own.empty and documents.doc_kind.iloc[0] in ("budget", "final_account"):
+            i = own.index[0]
+            text = re.sub(rf"{int(year)}(\s*年)", rf"{int(year) - 1}\1", own.text[i], count=1)
+            fired = bool(list(heading_year_checks(documents, ps.assign(text=ps.text.where(ps.index != i, text)))))
+            out.append(Mutation(doc_id, "year in a heading", text[:40], fired))
+    unit = str(documents.department.iloc[0] or "")
+    other = next((o for o in others if o and o != unit and unit not in o and o not in unit), None)
+    named = heads.loc[heads.text.fillna("").str.contains(unit, regex=False)] if len(unit) >= 4 else heads.iloc[:0]
+    if other and not named.empty and not list(unit_name_checks(documents, ps)):
+        for i in named.index:
+            text = named.text[i].replace(unit, other)
+            if not list(unit_name_checks(documents, ps.loc[[i]].assign(text=named.text[i]))):
+                found = list(unit_name_checks(documents, ps.assign(text=ps.text.where(ps.index != i, text))))
+                if found or i == named.index[-1]:
+                    out.append(Mutation(doc_id, "unit name in a heading", text[:40], bool(found)))
+                    break
+    return out
+
+
+def sangong_mutations(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[Mutation]:
+    """A "三公" cell the text states left blank; and the text saying none where the table prints a figure."""
+    facts = with_groups(doc["facts"], doc["paragraphs"])
+    tol = Tolerance.default()
+    if list(sangong_table_checks(facts, tol)):
+        return []
+    table = facts.loc[(facts.source == "table") & (facts.table_kind.fillna("") == "sangong") & (facts.value > 0)]
+    prose = facts.loc[(facts.source == "prose") & ~facts.doubtful & (facts.context == facts.scope)]
+    keys = ["measure", "year", "basis", "scope"]
+    both = table.reset_index().merge(prose.reset_index(), on=keys, suffixes=("", "_p"))
+    both = both.loc[(both.value - both.value_p).abs() < 0.006]
+    if both.empty:
+        return []
+    row = both.iloc[0]
+    blank = facts.copy()
+    blank.loc[row["index"], "value"] = 0.0
+    blank.loc[row["index"], "evidence"] = str(row.evidence).rsplit("｜", 1)[0] + "｜（空）"
+    out = [Mutation(doc_id, "三公 cell blanked", row.measure, bool(list(sangong_table_checks(blank, tol))))]
+    none = facts.copy()
+    none.loc[row.index_p, "value"] = 0.0
+    out.append(Mutation(doc_id, "三公 text says none", row.measure, bool(list(sangong_table_checks(none, tol)))))
     return out
 
 
@@ -313,4 +490,11 @@ def test_every_mutation_is_found(mutations: list[Mutation]) -> None:
         "required table removed",
         "增加↔减少",
         "seed sentence",
+        "大于→小于",
+        "目录 table removed from the body",
+        "empty table's statement removed",
+        "year in a heading",
+        "unit name in a heading",
+        "三公 cell blanked",
+        "三公 text says none",
     } <= set(kinds)

@@ -267,7 +267,7 @@ def _none_patterns(title: str) -> list[str]:
             out.extend(item.get("none", ()))
     for w in _form()["none_subjects"]:
         if w in squash(title):  # 一般公共预算拨款支出预算为0；无政府性基金…
-            out.append(rf"{w}[^。；，]{{0,12}}(?:为0(?:\.0+)?(?![.\d])|为零|为空|无)|(?:无|没有)[^。；，]{{0,8}}{w}")
+            out.append(rf"{w}[^。；，\d]{{0,14}}(?:0(?:\.0+)?(?![.\d])|为零|为空|无)|(?:无|没有)[^。；，]{{0,8}}{w}")
     return out
 
 
