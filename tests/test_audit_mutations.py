@@ -19,6 +19,7 @@ import pytest
 from budgetbook.checks import Tolerance, run_checks, sangong_table_checks, with_groups
 from budgetbook.checks_tables import blocks, children_of, codes_of, grids, table_checks
 from budgetbook.checks_text import (
+    _unit_names,
     comparison_checks,
     direction_checks,
     direction_pairs,
@@ -29,6 +30,7 @@ from budgetbook.checks_text import (
     year_checks,
 )
 from budgetbook.completeness import (
+    _LEADER,
     _core,
     _form,
     _is_empty,
@@ -42,6 +44,7 @@ from budgetbook.completeness import (
 from budgetbook.extract.tables import table_kind
 from budgetbook.extract.vocab import load
 from budgetbook.storage import read_frame
+from budgetbook.text import normalize
 from tests.conftest import SEEDS_RAW
 from tests.test_checks import frames_of
 
@@ -315,9 +318,6 @@ def toc_mutations(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[Mutation]:
 
 
 def normalize_entry(text: str) -> str:
-    from budgetbook.completeness import _LEADER
-    from budgetbook.text import normalize
-
     return _LEADER.sub("", normalize(text)).strip()
 
 
@@ -363,15 +363,17 @@ def heading_mutations(doc_id: str, doc: dict[str, pd.DataFrame], others: list[st
             out.append(Mutation(doc_id, "year in a heading", text[:40], fired))
     unit = str(documents.department.iloc[0] or "")
     other = next((o for o in others if o and o != unit and unit not in o and o not in unit), None)
-    named = heads.loc[heads.text.fillna("").str.contains(unit, regex=False)] if len(unit) >= 4 else heads.iloc[:0]
-    if other and not named.empty and not list(unit_name_checks(documents, ps)):
-        for i in named.index:
-            text = named.text[i].replace(unit, other)
-            if not list(unit_name_checks(documents, ps.loc[[i]].assign(text=named.text[i]))):
-                found = list(unit_name_checks(documents, ps.assign(text=ps.text.where(ps.index != i, text))))
-                if found or i == named.index[-1]:
-                    out.append(Mutation(doc_id, "unit name in a heading", text[:40], bool(found)))
-                    break
+    named = [
+        i
+        for i, text, cover in zip(heads.index, heads.text.fillna(""), heads.cover, strict=True)
+        if unit in text and any(n == unit for n in _unit_names(normalize(text), cover))
+    ]
+    budget = documents.doc_kind.iloc[0] in ("budget", "final_account")
+    if other and named and budget and len(unit) >= 4 and not list(unit_name_checks(documents, ps)):
+        i = named[0]
+        text = ps.text[i].replace(unit, other)
+        found = list(unit_name_checks(documents, ps.assign(text=ps.text.where(ps.index != i, text))))
+        out.append(Mutation(doc_id, "unit name in a heading", text[:40], bool(found)))
     return out
 
 

@@ -133,12 +133,13 @@ def year_checks(documents: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Findi
 
 
 def headings(paragraphs: pd.DataFrame) -> pd.DataFrame:
-    """The paragraphs a reader takes for headings: numbered and short, the 目录's entries, the cover's lines."""
+    """The paragraphs a reader takes for headings: numbered and short, the 目录's entries, the cover's lines
+    (column `cover`)."""
     text = paragraphs.text.fillna("")
     numbered = text.map(lambda t: heading_rank(t) is not None and len(t) <= 60 and "。" not in t)
     first = paragraphs.groupby("doc_id").block.transform("min")
     cover = (paragraphs.block <= first + 3) & (text.str.len() <= 40)
-    return paragraphs.loc[numbered | cover | (paragraphs.section.fillna("") == TOC)]
+    return paragraphs.assign(cover=cover).loc[numbered | cover | (paragraphs.section.fillna("") == TOC)]
 
 
 def _own_years(text: str) -> Iterator[tuple[re.Match, int]]:
@@ -178,14 +179,21 @@ _KINDS = {"budget": "预算", "final_account": "决算"}
 _HEAD_NUMBER = r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
 
 
-def _unit_names(text: str) -> Iterator[str]:
-    """The units a heading names as the document's publisher (某局2026年部门预算, 2026年某局部门决算)."""
+def _unit_names(text: str, cover: bool = False) -> Iterator[str]:
+    """The units a heading names as the document's publisher (某局2026年部门预算, 2026年某局部门决算,
+    第一部分 某局概况); on the cover also 预算单位：某局, 某局2026年单位预算 and a line that is only a name."""
     org = load("checks")["form"]["org_suffix"]
     s = re.sub(_HEAD_NUMBER, "", squash(text))
-    for pattern in (
-        rf"^(?:\d{{4}}年度?)?(?P<name>[^\d，。；：、（）()“”]{{2,30}}?{org})(?:（单位）)?(?:\d{{4}}年度?)?部门(?:预算|决算)",
-        rf"^(?:\d{{4}}年度?)?(?P<name>[^\d，。；：、（）()“”]{{2,30}}?{org})(?:（单位）)?(?:\d{{4}}年度?)?(?:部门)?(?:概况|基本情况)",
-    ):
+    name = rf"(?P<name>[^\d，。；：:、（）()“”]{{2,30}}?{org})(?:（单位）)?"
+    year = r"(?:\d{4}年度?)?"
+    kinds = "(?:部门|单位)" if cover else "部门"
+    patterns = [
+        rf"^{year}{name}(?:部门)?{year}{kinds}(?:预算|决算)",
+        rf"^{year}{name}{year}(?:部门)?(?:概况|基本情况)$",
+    ]
+    if cover:
+        patterns += [rf"^(?:预算单位|编制单位|部门名称|单位名称|预算部门|部门)[：:]{name}$", rf"^{name}$"]
+    for pattern in patterns:
         m = re.match(pattern, s)
         if m:
             yield m.group("name")
@@ -200,13 +208,14 @@ def unit_name_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Itera
     """A heading naming another unit than the document's as its publisher (a copied heading)."""
     units = dict(zip(documents.doc_id, documents.department.fillna(""), strict=True))
     titles = dict(zip(documents.doc_id, documents.title.fillna(""), strict=True)) if "title" in documents else {}
+    kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
     heads = headings(paragraphs)
     seen: set[tuple[str, str]] = set()
-    for d, loc, text in zip(heads.doc_id, heads.location, heads.text.fillna(""), strict=True):
+    for d, loc, text, cover in zip(heads.doc_id, heads.location, heads.text.fillna(""), heads.cover, strict=True):
         unit = str(units.get(d) or "")
-        if len(unit) < 3:
+        if len(unit) < 3 or kinds.get(d) not in ("budget", "final_account"):
             continue
-        for name in _unit_names(normalize(text)):
+        for name in _unit_names(normalize(text), cover):
             if name.startswith(("本", "部门", "单位")) or _same_unit(name, unit) or _same_unit(name, titles.get(d, "")):
                 continue
             if (d, name) in seen:
