@@ -121,6 +121,7 @@ def with_groups(
         out = out.assign(entity="")
     out = out.assign(entity=out.entity.fillna("").astype(str))
     context = _contexts(out, paragraphs)
+    in_part = _in_parts(out, paragraphs)
     doubtful = [
         (
             src == "prose"
@@ -140,7 +141,30 @@ def with_groups(
     return out.assign(
         context=pd.Series(context, index=out.index, dtype=object),
         doubtful=pd.Series(doubtful, index=out.index, dtype=bool),
+        in_part=pd.Series(in_part, index=out.index, dtype=bool),
     )
+
+
+PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
+
+
+def _in_parts(facts: pd.DataFrame, paragraphs: pd.DataFrame | None) -> list[bool]:
+    """Is a prose item (a function class, an economic item) stated for a part of the spending — its
+    sentence before it, its section or the paragraph it continues names 项目支出/基本支出 (（二）项目支出：
+    …其中：公共安全支出40230.95万元)?"""
+    sections = _leads(paragraphs)
+    out = []
+    for d, src, ev, loc, m, v in zip(
+        facts.doc_id, facts.source, facts.evidence, facts.location, facts.measure, facts.value, strict=True
+    ):
+        if src != "prose" or m not in ITEM_MEASURES:
+            out.append(False)
+            continue
+        text = normalize(str(ev))
+        at = _positions(text, v)
+        around = f"{text[: at[0]] if at else text} {sections.get((d, str(loc)), '')}"
+        out.append(any(w in around for w in PART_WORDS))
+    return out
 
 
 def _spending_read_as_source(evidence: str, value: float, measure: str) -> bool:
@@ -267,7 +291,8 @@ def _comparison_base(evidence: str, value: float) -> bool:
 
 def _coded_item(evidence: str, item: str) -> bool:
     """A 项 named by its code (2069999-其他科学技术支出) is not its class."""
-    return bool(item) and bool(re.search(r"\d{5,7}\s*[-－—]?\s*" + re.escape(item[:2]), normalize(evidence)))
+    pattern = r"\d{5,7}\s*[-－—]?\s*[^，。；\d]{0,4}" + re.escape(item[:2])
+    return bool(item) and bool(re.search(pattern, normalize(evidence)))
 
 
 # --- parts against totals -------------------------------------------------------------------
@@ -627,6 +652,51 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         yield _twice(doc_id, measure, g, tol)
 
 
+SCOPED_TABLE_KINDS = {"summary", "fiscal_summary", "revenue", "expenditure", "basic", "function"}
+
+
+def scoped_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
+    """A figure the text states for a scope (财政拨款, 一般公共预算 — in its sentence, its section or the
+    paragraph it continues) against the standard table of that scope, same measure, item, year and basis.
+
+    Only text against table: the sentence's figure is compared with the table's, never two tables or two
+    sentences. Not compared: a figure some table of the document prints for this measure and item in any
+    scope (the sentence may name its scope loosely), an item of a part (项目支出…其中：教育支出), a total
+    of a "三公"/机关运行经费/procurement table.
+    """
+    keys = ["doc_id", "measure", "item", "year", "basis", "scope", "entity"]
+    scoped = facts.assign(scope=facts.scope.where(facts.scope != "", facts.context))
+    scoped = scoped.loc[
+        (scoped.scope != "")
+        & ~scoped.doubtful
+        & scoped.measure.str.startswith(("revenue.", "expenditure."))
+        & ~scoped.measure.str.endswith((".share", ".change", ".change_pct"))
+        & ~scoped.measure.isin(_sources())
+    ]
+    kinds = scoped.table_kind.fillna("") if "table_kind" in scoped else pd.Series("", index=scoped.index)
+    titles = scoped.evidence.astype(str).str.split("｜").str[0]
+    other = titles.str.contains("|".join(load("checks")["identity"]["topic_tables"]))
+    table = scoped.loc[(scoped.source == "table") & kinds.isin(SCOPED_TABLE_KINDS) & ~other]
+    prose = scoped.loc[(scoped.source == "prose") & ~scoped.in_part]
+    if table.empty or prose.empty:
+        return
+    printed = facts.loc[facts.source == "table"].groupby(["doc_id", "measure", "item", "year"]).value.agg(list)
+    cells = {k: g for k, g in table.groupby(keys, dropna=False, sort=False)}
+    for key, said in prose.groupby(keys, dropna=False, sort=False):
+        g = cells.get(key)
+        if g is None:
+            continue
+        g = _one_per_table(g)
+        for row in said.drop_duplicates("value").itertuples():
+            values = printed.get((row.doc_id, row.measure, row.item, row.year), [])
+            if any(abs(v - row.value) <= max(row.precision, 0.005) + 1e-9 for v in values):
+                continue  # a figure some table prints: not known to be of another value
+            both = pd.concat([said.loc[[row.Index]], g])
+            finding = _twice(row.doc_id, row.measure, both, tol)
+            if not finding.passed:
+                yield replace(finding, message=f"{finding.message}（口径：{row.scope}）")
+
+
 def _without_unit_slips(g: pd.DataFrame) -> pd.DataFrame:
     """Drop values that are another value of the group read in the wrong unit (元 taken as 万元)."""
     values = list(g.value)
@@ -886,6 +956,7 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
         *change_checks(facts, tol),
         *duplicate_checks(facts, tol),
         *sangong_table_checks(facts, tol),
+        *scoped_checks(facts, tol),
         *cross_document_checks(facts, frames["documents"], tol),
         *score_checks(frames["indicators"], facts),
     ]
