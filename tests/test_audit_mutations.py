@@ -20,6 +20,7 @@ import pytest
 from budgetbook.checks import Tolerance, run_checks, sangong_table_checks, scoped_checks, with_groups
 from budgetbook.checks_tables import blocks, children_of, codes_of, grids, table_checks
 from budgetbook.checks_text import (
+    _sentence_years,
     _unit_names,
     comparison_checks,
     direction_checks,
@@ -393,6 +394,15 @@ def heading_mutations(doc_id: str, doc: dict[str, pd.DataFrame], others: list[st
             text = re.sub(rf"{int(year)}(\s*年)", rf"{int(year) - 1}\1", own.text[i], count=1)
             fired = bool(list(heading_year_checks(documents, ps.assign(text=ps.text.where(ps.index != i, text)))))
             out.append(Mutation(doc_id, "year in a heading", text[:40], fired))
+    body = ps.loc[ps.section.fillna("") != "目录"]
+    own = [i for i, t in zip(body.index, body.text.fillna(""), strict=True) if list(_sentence_years(normalize(t)))]
+    if pd.notna(year) and own and documents.doc_kind.iloc[0] in ("budget", "final_account"):
+        i = own[0]
+        m, _ = next(_sentence_years(normalize(ps.text[i])))
+        text = normalize(ps.text[i])
+        text = text[: m.start("year")] + str(int(m.group("year")) - 1) + text[m.end("year") :]
+        fired = bool(list(heading_year_checks(documents, ps.assign(text=ps.text.where(ps.index != i, text)))))
+        out.append(Mutation(doc_id, "year in a sentence", text[m.start() : m.end() + 10], fired))
     unit = str(documents.department.iloc[0] or "")
     other = next((o for o in others if o and o != unit and unit not in o and o not in unit), None)
     named = [
@@ -528,6 +538,7 @@ def test_every_mutation_is_found(mutations: list[Mutation]) -> None:
         "目录 table removed from the body",
         "empty table's statement removed",
         "year in a heading",
+        "year in a sentence",
         "unit name in a heading",
         "三公 cell blanked",
         "三公 text says none",

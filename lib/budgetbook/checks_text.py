@@ -154,23 +154,42 @@ def _own_years(text: str) -> Iterator[tuple[re.Match, int]]:
 
 
 def heading_year_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Iterator[Finding]:
-    """A heading that names another year than the document's as its own (2025年部门预算情况说明 in 2026)."""
+    """A heading that names another year than the document's as its own (2025年部门预算情况说明 in 2026),
+    or a sentence that states the document's own totals under another year (2025年收入预算X万元 in 2026)."""
     years = dict(zip(documents.doc_id, documents.fiscal_year, strict=True))
     kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
     seen: set[str] = set()
     heads = headings(paragraphs)
-    for d, loc, text in zip(heads.doc_id, heads.location, heads.text.fillna(""), strict=True):
+    texts = [(d, loc, t, True) for d, loc, t in zip(heads.doc_id, heads.location, heads.text.fillna(""), strict=True)]
+    texts += [
+        (d, loc, t, False)
+        for d, loc, t in zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True)
+    ]
+    for d, loc, text, heading in texts:
         year = years.get(d)
         if year is None or pd.isna(year) or kinds.get(d) not in ("budget", "final_account") or d in seen:
             continue
-        for _m, y in _own_years(normalize(text)):
+        found = _own_years(normalize(text)) if heading else _sentence_years(normalize(text))
+        for _m, y in found:
             if y == int(year) or not 2000 <= y <= 2100:
                 continue
             seen.add(d)  # one copied heading usually comes with others: report the first
             kind = _KINDS[kinds[d]]
-            message = f"年度不一致：{_at(loc)}标题「{text.strip()[:60]}」为{y}年，而本文件是{int(year)}年的{kind}"
+            where = "标题" if heading else "正文"
+            message = f"年度不一致：{_at(loc)}{where}「{text.strip()[:60]}」为{y}年，而本文件是{int(year)}年的{kind}"
             yield Finding(d, "year", "warning", False, float(year), float(y), message, text.strip()[:200], f"{d} {loc}")
             break
+
+
+def _sentence_years(text: str) -> Iterator[tuple[re.Match, int]]:
+    """The year of a sentence whose subject is the document's own total (2026年收入预算…, 2024年度财政拨款支出…),
+    not a reason or a comparison (主要原因是2025年收入预算中包含…, 比2025年…)."""
+    form = load("checks")["form"]
+    for m in re.finditer(form["own_total"], text):
+        if not re.search(form["year_not_own"], m.group("lead")) and not re.search(
+            form["not_own_lead"], m.group("lead")
+        ):
+            yield m, int(m.group("year"))
 
 
 _KINDS = {"budget": "预算", "final_account": "决算"}
