@@ -40,10 +40,10 @@ from budgetbook.completeness import (
     _same_table,
     completeness,
     empty_table_checks,
+    standard_table,
     toc_checks,
     toc_entries,
 )
-from budgetbook.extract.tables import table_kind
 from budgetbook.extract.vocab import load
 from budgetbook.storage import read_frame
 from budgetbook.text import normalize
@@ -362,8 +362,8 @@ def empty_statement_mutation(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[
     cells = doc["table_cells"]
     for _, table in doc["tables"].iterrows():
         t = cells.loc[cells.table_id == table.table_id]
-        kind = table_kind(str(table.title or ""))
-        if kind is None or kind.name in load("checks")["tables"]["skip_kinds"] or t.empty or not _is_empty(t):
+        skip = set(load("checks")["tables"]["skip_kinds"])
+        if not standard_table(str(table.title or ""), skip) or t.empty or not _is_empty(t):
             continue
         patterns = [statement.pattern, r"空表表示|如无数[字据]|无数据的表", *_none_patterns(str(table.title))]
         ps = doc["paragraphs"]

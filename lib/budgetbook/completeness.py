@@ -271,6 +271,15 @@ def _none_patterns(title: str) -> list[str]:
     return out
 
 
+def standard_table(title: str, skip: set[str] | frozenset[str] = frozenset()) -> bool:
+    """A table of the national templates: a kind of `tables.toml`, or a required item's table by its title."""
+    kind = table_kind(title)
+    if kind is not None:
+        return kind.name not in skip
+    t = squash(title)
+    return t.endswith("表") and any(w in t for item in load("checks")["item"] for w in item.get("tables", ()))
+
+
 def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     """A standard table with no figures must say so (本表无数据, 本部门无…，故本表为空, 无此项支出)."""
     tables, cells, paragraphs = frames["tables"], frames["table_cells"], frames["paragraphs"]
@@ -281,9 +290,8 @@ def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
         ps = paragraphs.loc[paragraphs.doc_id == doc_id]
         texts = ps.text.fillna("")
         for _, table in mine.iterrows():
-            kind = table_kind(str(table.title or ""))
             t = by_table.get((doc_id, table.table_id))
-            if kind is None or kind.name in skip or t is None or not _is_empty(t):
+            if not standard_table(str(table.title or ""), skip) or t is None or not _is_empty(t):
                 continue
             near = ps.loc[(ps.block >= table.block - 2) & (ps.block <= table.block + 3)].text.fillna("")
             own = [*t.text.fillna(""), str(table.caption or ""), *near]
