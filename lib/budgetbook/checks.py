@@ -594,7 +594,7 @@ def sangong_table_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Findin
     if table is None or table.empty:
         return
     prose = mine.loc[mine.source == "prose"]
-    keys = ["doc_id", "measure", "year", "basis", "scope"]
+    keys = ["doc_id", "measure", "year", "basis", "entity"]  # "三公" are of fiscal funds, whatever scope is named
     stated = {k: list(g.itertuples()) for k, g in prose.groupby(keys, dropna=False, sort=False)}
     for key, cells in table.groupby(keys, dropna=False, sort=False):
         for cell in cells.drop_duplicates("value").itertuples():
