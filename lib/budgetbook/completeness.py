@@ -306,7 +306,15 @@ def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
 
 
 def form_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
-    if {"paragraphs", "tables"} <= set(frames) and "department" in frames["documents"]:
+    """The 目录 against the body and empty tables, where the frames carry what they need."""
+    if not {"paragraphs", "tables"} <= set(frames):
+        return
+    paragraphs, tables = frames["paragraphs"], frames["tables"]
+    laid_out = {"block", "section", "text", "location"} <= set(paragraphs.columns)
+    titled = {"table_id", "block", "title", "caption", "location"} <= set(tables.columns)
+    if not (laid_out and titled):
+        return
+    if "department" in frames["documents"]:
         yield from toc_checks(frames)
-    if {"paragraphs", "tables", "table_cells"} <= set(frames) and not frames["table_cells"].empty:
+    if "table_cells" in frames and not frames["table_cells"].empty:
         yield from empty_table_checks(frames)
