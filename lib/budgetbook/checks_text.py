@@ -284,8 +284,9 @@ def text_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     yield from placeholder_checks(paragraphs, tables)
     if "fiscal_year" in frames["documents"].columns:
         yield from year_checks(frames["documents"], tables)
-        if {"block", "section"} <= set(paragraphs.columns):
-            yield from heading_year_checks(frames["documents"], paragraphs)
-    if "department" in frames["documents"].columns and {"block", "section"} <= set(paragraphs.columns):
+    laid_out = {"block", "section"} <= set(paragraphs.columns) and "doc_kind" in frames["documents"].columns
+    if laid_out and "fiscal_year" in frames["documents"].columns:
+        yield from heading_year_checks(frames["documents"], paragraphs)
+    if laid_out and "department" in frames["documents"].columns:
         yield from unit_name_checks(frames["documents"], paragraphs)
     yield from plausibility_checks(frames["facts"])
