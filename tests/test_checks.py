@@ -539,3 +539,18 @@ def test_comparative_wording_built_from_two_real_figures() -> None:
     assert not list(comparison_checks(row))
     (found,) = comparison_checks(row.assign(text=sentence.replace("大于", "小于")))
     assert found.severity == "error" and "小于" in found.message
+
+
+def test_template_instructions_left_in() -> None:
+    from budgetbook.checks_text import placeholder_checks
+
+    texts = [
+        "注：本表反映部门本年度政府性基金预算财政拨款收入支出及结转和结余情况。",
+        "无政府性基金预算财政拨款收入支出的，仍保留该表格式，并在本表下方作下述说明：",
+        "共组织对0个项目开展了重点绩效评价（如有），涉及一般公共预算支出0万元，政府性基金预算支出0万元。",
+    ]
+    paragraphs = pd.DataFrame({"doc_id": "d", "location": ["p15 l3", "p15 l4", "p28 l13"], "text": texts})
+    tables = pd.DataFrame(columns=["doc_id", "location", "title"])
+    found = list(placeholder_checks(paragraphs, tables))
+    assert [f.location for f in found] == ["d p15 l4", "d p28 l13"]
+    assert all("模板说明文字未删除" in f.message and f.severity == "warning" for f in found)

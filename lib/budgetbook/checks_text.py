@@ -101,19 +101,24 @@ def _page(loc: object) -> str:
 
 
 def placeholder_checks(paragraphs: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Finding]:
-    """Template placeholders left in the text or a table title (XX局, XXX单位, ××)."""
+    """Template placeholders left in the text or a table title (XX局, XXX单位, ××), and the template's own
+    instructions left in (仍保留该表格式，并在本表下方作下述说明, （如有）)."""
     pattern = re.compile(_words()["placeholder"])
+    instruction = re.compile(_words()["instruction"])
     texts = [
         *zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True),
         *zip(tables.doc_id, tables.location, tables.title.fillna(""), strict=True),
     ]
     seen: set[tuple[str, str]] = set()
     for d, loc, text in texts:
-        m = pattern.search(normalize(text))
+        t = normalize(text)
+        m, what = pattern.search(t), "模板占位符未替换"
+        if not m:
+            m, what = instruction.search(t), "模板说明文字未删除"
         if not m or (d, m.group(0)) in seen:
             continue
         seen.add((d, m.group(0)))
-        message = f"模板占位符未替换：第{_page(loc)}页「{text.strip()[:60]}」中有「{m.group(0)}」"
+        message = f"{what}：第{_page(loc)}页「{text.strip()[:60]}」中有「{m.group(0)}」"
         yield Finding(d, "placeholder", "warning", False, None, None, message, text.strip()[:200], f"{d} {loc}")
 
 
