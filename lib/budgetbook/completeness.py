@@ -186,8 +186,8 @@ def toc_entries(paragraphs: pd.DataFrame, unit: str = "") -> list[tuple[str, str
         name = _core(raw, unit)
         if not name.endswith("表") and not re.search(r"表[（(][^）)]*[）)]$", name):
             continue
-        if re.match(_form()["toc_collective"], name):
-            continue
+        if re.match(_form()["toc_collective"], name) or not standard_table(name):
+            continue  # all the tables (单位预算表), or no table of the templates (附件1：某某清单表)
         out.append((_LEADER.sub("", raw).strip(), name, _number(raw), str(loc)))
     return out
 
