@@ -335,3 +335,222 @@ def test_shares_of_one_list_above_a_hundred_percent_and_wording() -> None:
     wording = findings(frames, "wording")
     assert wording.severity.tolist() == ["error"] and "减少" in wording.message.iloc[0]
     assert "XX局" in findings(frames, "placeholder").message.iloc[0]
+
+
+# --- form: 目录, empty tables, headings; the "三公" table against the text; scoped figures ---------------
+
+
+def test_table_names_and_numbers_of_the_contents() -> None:
+    from budgetbook.completeness import _core, _number, _same_table
+
+    assert [
+        _number(x)
+        for x in ("四、财政拨款收支总表", "公开05表", "10、部门整体支出绩效目标表", "十二、项目支出绩效目标表")
+    ] == [
+        4,
+        5,
+        10,
+        12,
+    ]
+    # 长沙's 目录 names its tables in short (部门收支总表), the body in full (2026年部门收支总体情况表)
+    assert _same_table(_core("1、部门收支总表"), _core("2026年部门收支总体情况表"))
+    assert _same_table(_core("8、政府性基金预算支出表"), _core("2026年政府性基金预算支出情况表"))
+    # a title that contains another table's name is not that table
+    assert not _same_table(_core("四、财政拨款收支总表"), _core("收支总表"))
+    assert not _same_table(_core("5、一般公共预算支出表"), _core("2026年政府性基金预算支出情况表"))
+
+
+def _toc_frames(titles: list[str], statement: str = "") -> dict[str, pd.DataFrame]:
+    doc = "长沙_信访局"
+    toc = [
+        "目录",
+        "第二部分2026年部门预算表",
+        "1、部门收支总表",
+        "7、一般公共预算“三公”经费支出表",
+        "8、政府性基金预算支出表",
+    ]
+    body = ["第二部分 2026年部门预算表", statement] if statement else ["第二部分 2026年部门预算表"]
+    paragraphs = pd.DataFrame(
+        {
+            "doc_id": doc,
+            "block": range(len(toc) + len(body)),
+            "section": ["目录"] * len(toc) + [""] * len(body),
+            "text": toc + body,
+            "location": [f"p2 l{i}" for i in range(len(toc))] + [f"p21 l{i}" for i in range(len(body))],
+        }
+    )
+    tables = pd.DataFrame(
+        {
+            "doc_id": doc,
+            "table_id": range(1, len(titles) + 1),
+            "block": range(20, 20 + len(titles)),
+            "title": titles,
+            "caption": [f"{t}\n部门名称：长沙市信访局 单位：万元" for t in titles],
+            "location": [f"p{12 + i} l1" for i in range(len(titles))],
+        }
+    )
+    cells = pd.DataFrame(
+        [
+            {"doc_id": doc, "table_id": i + 1, "row": r, "col": c, "text": text, "page": 12 + i}
+            for i, title in enumerate(titles)
+            for r, row in enumerate(
+                [["项目", "合计"], ["政府性基金预算支出", ""]]
+                if "政府性基金" in title
+                else [["项目", "合计"], ["合计", "1,935.36"]]
+            )
+            for c, text in enumerate(row)
+        ]
+    )
+    documents = pd.DataFrame(
+        {"doc_id": [doc], "department": ["长沙市信访局"], "fiscal_year": [2026], "doc_kind": ["budget"]}
+    )
+    return {"documents": documents, "paragraphs": paragraphs, "tables": tables, "table_cells": cells}
+
+
+def test_contents_against_the_body_and_empty_tables() -> None:
+    from budgetbook.completeness import empty_table_checks, toc_checks
+
+    titles = ["2026年部门收支总体情况表", "2026年一般公共预算“三公”经费支出情况表", "2026年政府性基金预算支出情况表"]
+    statement = "注：本表反映部门本年度政府性基金预算收入支出情况，此表如无数字则表示单位无该项支出。"
+    whole = _toc_frames(titles, statement)
+    assert not list(toc_checks(whole)) and not list(empty_table_checks(whole))
+    (missing,) = toc_checks(_toc_frames(titles[:2], statement))
+    assert missing.check == "toc" and "8、政府性基金预算支出表" in missing.message and missing.severity == "warning"
+    (empty,) = empty_table_checks(_toc_frames(titles))  # the same empty table without its statement
+    assert empty.check == "empty_table" and "政府性基金" in empty.message
+
+
+def test_year_and_unit_name_of_the_headings() -> None:
+    from budgetbook.checks_text import heading_year_checks, unit_name_checks
+
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["d"],
+            "department": ["上海市普陀区财政局"],
+            "fiscal_year": [2024],
+            "doc_kind": ["final_account"],
+            "title": ["上海市普陀区财政局2024年度部门决算"],
+        }
+    )
+    lines = [
+        "上海市普陀区财政局2024年度部门决算",
+        "第一部分上海市普陀区财政局概况",
+        "第三部分上海市普陀区财政局2024年度部门决算情况说明",
+        "上海市普陀区财政局2024年度收入支出总计2995.39万元。与2023年度相比，收入支出总计减少56.95万元，下降1.87%。",
+    ]
+
+    def frame(texts: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "doc_id": "d",
+                "block": range(len(texts)),
+                "section": "",
+                "text": texts,
+                "location": [f"p{i + 1} l1" for i in range(len(texts))],
+            }
+        )
+
+    assert not list(heading_year_checks(documents, frame(lines))) and not list(
+        unit_name_checks(documents, frame(lines))
+    )
+    copied = [lines[0], lines[1], lines[2].replace("2024", "2023"), lines[3]]
+    (year,) = heading_year_checks(documents, frame(copied))
+    assert (year.expected, year.actual) == (2024, 2023) and "标题" in year.message
+    stated = [lines[0], lines[1], lines[2], lines[3].replace("2024年度收入", "2023年度收入")]
+    (year,) = heading_year_checks(documents, frame(stated))
+    assert year.actual == 2023 and "正文" in year.message
+    (unit,) = unit_name_checks(documents, frame([lines[0], "第一部分中共上海市普陀区委社会工作部概况", *lines[2:]]))
+    assert "中共上海市普陀区委社会工作部" in unit.message and unit.severity == "warning"
+
+
+def test_sangong_table_against_the_text() -> None:
+    from budgetbook.checks import sangong_table_checks, with_groups
+
+    title = "2026年单位“三公”经费和机关运行经费预算表｜｜“三公”经费预算数/"
+    rows = [
+        fact("sh", "sangong.reception", 2026, "budget", 2.5, "（三）公务接待费2.50万元，与2025年预算持平。", "p20 l7"),
+        fact("sh", "sangong.reception", 2026, "budget", 2.5, f"{title}公务接待费｜2.50", "p19 l3 t9 r3 c2"),
+        fact(
+            "sh",
+            "sangong.overseas",
+            2026,
+            "budget",
+            0.0,
+            "（一）因公出国（境）费0.00万元，与2025年预算持平。",
+            "p20 l4",
+        ),
+        fact("sh", "sangong.overseas", 2026, "budget", 0.0, f"{title}因公出国(境)费｜（空）", "p19 l3 t9 r3 c1"),
+    ]
+    facts = pd.DataFrame(rows).assign(table_kind=lambda f: f.source.map({"table": "sangong", "prose": ""}))
+    tol = Tolerance.default()
+    assert not list(sangong_table_checks(with_groups(facts), tol))
+    blank = facts.copy()
+    blank.loc[1, ["value", "evidence"]] = [0.0, f"{title}公务接待费｜（空）"]
+    (row,) = sangong_table_checks(with_groups(blank), tol)
+    assert (row.check, row.severity, row.expected, row.actual) == ("sangong_table", "error", 0.0, 2.5)
+    assert "空白" in row.message and "公务接待费" in row.message
+    none = facts.copy()
+    none.loc[2, "value"] = 0.0
+    none.loc[3, ["value", "evidence"]] = [3.0, f"{title}因公出国(境)费｜3.00"]
+    (row,) = sangong_table_checks(with_groups(none), tol)
+    assert (row.expected, row.actual) == (3.0, 0.0)
+
+
+def test_a_scoped_figure_against_the_table_of_its_scope() -> None:
+    from budgetbook.checks import scoped_checks, with_groups
+
+    # 杭州市交通运输局: the text's 一般公共预算基本支出 against 表5's 基本支出小计 (a real finding of the corpus)
+    rows = [
+        fact(
+            "hz",
+            "expenditure.basic",
+            2026,
+            "budget",
+            82529.89,
+            "2026年一般公共预算基本支出82,529.89万元，其中：",
+            "p12 l3",
+        ),
+        fact(
+            "hz",
+            "expenditure.basic",
+            2026,
+            "budget",
+            82479.29,
+            "2026年市级部门一般公共预算支出预算表｜合计｜基本支出/小计｜82,479.29",
+            "p30 l3 t5 r3 c2",
+        ),
+    ]
+    facts = pd.DataFrame(rows).assign(scope="一般公共预算", table_kind=["", "function"])
+    (row,) = scoped_checks(with_groups(facts), Tolerance.default())
+    assert (row.check, row.severity, row.expected, row.actual) == ("stated_twice", "error", 82479.29, 82529.89)
+    assert "口径：一般公共预算" in row.message
+    # the same figure in a sentence about a part (（二）项目支出：…) is that part's, not compared
+    part = facts.assign(measure="expenditure.function", item="交通运输支出")
+    part.loc[0, "evidence"] = "（二）项目支出：其中：交通运输支出82529.89万元"
+    assert not list(scoped_checks(with_groups(part), Tolerance.default()))
+
+
+def test_comparative_wording_built_from_two_real_figures() -> None:
+    from budgetbook.checks_text import comparison_checks
+
+    # 北京市审计局 2026: 基本支出 and 项目支出 as its text states them
+    sentence = "基本支出21395.91万元，大于项目支出11456.14万元。"
+    row = pd.DataFrame({"doc_id": ["bj"], "location": ["p5 l3"], "text": [sentence]})
+    assert not list(comparison_checks(row))
+    (found,) = comparison_checks(row.assign(text=sentence.replace("大于", "小于")))
+    assert found.severity == "error" and "小于" in found.message
+
+
+def test_template_instructions_left_in() -> None:
+    from budgetbook.checks_text import placeholder_checks
+
+    texts = [
+        "注：本表反映部门本年度政府性基金预算财政拨款收入支出及结转和结余情况。",
+        "无政府性基金预算财政拨款收入支出的，仍保留该表格式，并在本表下方作下述说明：",
+        "共组织对0个项目开展了重点绩效评价（如有），涉及一般公共预算支出0万元，政府性基金预算支出0万元。",
+    ]
+    paragraphs = pd.DataFrame({"doc_id": "d", "location": ["p15 l3", "p15 l4", "p28 l13"], "text": texts})
+    tables = pd.DataFrame(columns=["doc_id", "location", "title"])
+    found = list(placeholder_checks(paragraphs, tables))
+    assert [f.location for f in found] == ["d p15 l4", "d p28 l13"]
+    assert all("模板说明文字未删除" in f.message and f.severity == "warning" for f in found)

@@ -42,7 +42,9 @@ from .conftest import REPO, SEEDS_RAW, need_shared
 MB = 1024 * 1024
 SEED = SEEDS_RAW / "002_ff9efc1699625d1f.txt"
 SEED_TITLE = "株洲市人民政府办公室2024年"
-SENTENCE = "株洲市人民政府办公室2024年部门预算\n2024年年初本部门收入预算3055.44万元，其中，一般公共预算拨款3055.44万元。\n"
+SENTENCE = (
+    "株洲市人民政府办公室2024年部门预算\n2024年年初本部门收入预算3055.44万元，其中，一般公共预算拨款3055.44万元。\n"
+)
 # What a crawler may bring: a script in the title, an HTML event handler, a Markdown image from outside.
 HOSTILE_DEPARTMENTS = [
     "<script>document.title='HACKED'</script>办公室",
@@ -202,7 +204,7 @@ def test_escaping_helpers() -> None:
     assert markdown_text("![x](http://h/i.png)\n# h *e*") == r"\!\[x\]\(http\:\/\/h/i\.png\) \# h \*e\*".replace(
         "\\/", "/"
     )
-    assert spreadsheet_text("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert spreadsheet_text('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert spreadsheet_text("-126.49") == "-126.49" and spreadsheet_text("-1+cmd|'/c calc'!A1").startswith("'")
     assert html_text("a\x07b\x1bc") == "abc" and spreadsheet_text("a\x00b") == "ab"
 

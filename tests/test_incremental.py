@@ -94,9 +94,7 @@ def test_one_changed_file_is_read_again_alone(raw: Path, tmp_path: Path, reads: 
     meeting = after["facts"].loc[lambda f: (f.doc_id == doc_id) & (f.measure == "meeting_fee")]
     assert 12.34 in set(meeting.value)
     for name in ("paragraphs", "facts", "table_cells"):  # the other documents' rows are untouched
-        keep = [
-            f.loc[f.doc_id != doc_id].reset_index(drop=True) for f in (before[name], after[name])
-        ]
+        keep = [f.loc[f.doc_id != doc_id].reset_index(drop=True) for f in (before[name], after[name])]
         pd.testing.assert_frame_equal(*keep, obj=name)
 
 
@@ -215,7 +213,10 @@ def test_dask_local_cluster_gives_the_frames_of_a_local_run(raw: Path, tmp_path:
     extract(raw, local, jobs=1, progress=False)
     result = extract(raw, dask, jobs=2, progress=False, scheduler="local")
     assert len(result.read) == 6
-    assert_same_frames(frames_of(local, (*FRAMES, "completeness", "duplicates")), frames_of(dask, (*FRAMES, "completeness", "duplicates")))
+    assert_same_frames(
+        frames_of(local, (*FRAMES, "completeness", "duplicates")),
+        frames_of(dask, (*FRAMES, "completeness", "duplicates")),
+    )
 
 
 @pytest.mark.parametrize("scheduler", [None, "local"])

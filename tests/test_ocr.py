@@ -168,7 +168,9 @@ def test_a_low_confidence_ocr_figure_is_never_the_only_evidence_of_an_error() ->
     facts = pd.DataFrame(
         {"doc_id": ["d", "d"], "location": ["p1 l3 t1 r2 c1", "p1 l3 t1 r3 c1"], "confidence": [0.99, 0.5]}
     )
-    error = Finding("d", "sum:x", "error", False, 10.0, 12.0, "合计不等于各项之和", "", "d p1 l3 t1 r3 c1 ‖ d p1 l3 t1 r2 c1")
+    error = Finding(
+        "d", "sum:x", "error", False, 10.0, 12.0, "合计不等于各项之和", "", "d p1 l3 t1 r3 c1 ‖ d p1 l3 t1 r2 c1"
+    )
     solid = Finding("d", "sum:y", "error", False, 10.0, 12.0, "合计不等于各项之和", "", "d p1 l3 t1 r2 c1")
     guarded, kept = ocr_guard([error, solid], facts)
     assert guarded.severity == "warning" and "OCR" in guarded.message and kept.severity == "error"
@@ -197,9 +199,21 @@ def test_a_header_cell_merged_across_columns_is_one_cell() -> None:
     image[100:150, 380:382] = 255  # the header row has no ruling between columns 2 and 3
     (grid,) = find_grids(image)
     assert (0, 2) in grid.open_walls and (1, 2) not in grid.open_walls
-    boxes = [Box("本年预算", 300, 460, 110, 140, 0.99), Box("1", 300, 320, 160, 190, 0.99), Box("2", 400, 420, 160, 190, 0.99)]
+    boxes = [
+        Box("本年预算", 300, 460, 110, 140, 0.99),
+        Box("1", 300, 320, 160, 190, 0.99),
+        Box("2", 400, 420, 160, 190, 0.99),
+    ]
     rows, _ = grid_rows(grid, boxes)
     assert rows == [["", "本年预算", ""], ["", "1", "2"]]
     # a box the recogniser ran across a ruling is cut there, by its characters
-    joined = Box("656.73一、基本支出", 210, 500, 160, 190, 0.98, [(210 + 10 * i, 218 + 10 * i) for i in range(6)] + [(390 + 15 * i, 402 + 15 * i) for i in range(6)])
+    joined = Box(
+        "656.73一、基本支出",
+        210,
+        500,
+        160,
+        190,
+        0.98,
+        [(210 + 10 * i, 218 + 10 * i) for i in range(6)] + [(390 + 15 * i, 402 + 15 * i) for i in range(6)],
+    )
     assert [b.text for b in grid.split(joined)] == ["656.73", "一、基本支出"]

@@ -87,7 +87,8 @@ def test_a_borderless_table_in_a_pdf_gives_the_ruled_tables_facts(original: Docu
 
     def facts(t: Table) -> list[tuple]:
         return sorted(
-            (f.measure, f.item, f.year, f.basis, f.value) for f in table_facts(t, 1, identity.fiscal_year, identity.doc_kind)
+            (f.measure, f.item, f.year, f.basis, f.value)
+            for f in table_facts(t, 1, identity.fiscal_year, identity.doc_kind)
         )
 
     expected = facts(ruled)

@@ -24,7 +24,7 @@ WORDS = [
     "（一）", "1.", "本年", "预算数", "决算数", "占", "2023年", "2024年", "部门预算", "办公室",
 ]  # fmt: skip
 NUMBER = st.one_of(
-    st.integers(-10**9, 10**9).map(str),
+    st.integers(-(10**9), 10**9).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(lambda x: f"{x:,.2f}" if x == x and abs(x) < 1e15 else str(x)),
     st.sampled_from(["-", "—", "", "（12.5）", "3.8%", "1,200,000", "1，200，000", "37 337 407.64", "0"]),
 )
@@ -84,7 +84,13 @@ def test_random_table_shapes_through_the_extraction(rows: list[list[str]], capti
     heading = f"某某局{year}年部门预算" if year else "某某局部门预算"
     doc.blocks = [
         Paragraph(heading, Location(1)),
-        Table(rows, Location(2), title="".join(caption), caption=caption, row_locations=[Location(3 + i) for i in range(len(rows))]),
+        Table(
+            rows,
+            Location(2),
+            title="".join(caption),
+            caption=caption,
+            row_locations=[Location(3 + i) for i in range(len(rows))],
+        ),
         Paragraph("合计" + "".join(r[0] for r in rows if r), Location(99)),
     ]
     extraction = extract_document(doc)
@@ -93,7 +99,14 @@ def test_random_table_shapes_through_the_extraction(rows: list[list[str]], capti
     assert isinstance(frames["facts"], pd.DataFrame)
 
 
-PREFIXES = [b"", b"%PDF-1.7\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", codecs.BOM_UTF8, codecs.BOM_UTF16_LE]
+PREFIXES = [
+    b"",
+    b"%PDF-1.7\n",
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+]
 
 
 @SETTINGS

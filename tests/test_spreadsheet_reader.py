@@ -101,7 +101,12 @@ def test_xls_made_by_libreoffice_gives_the_same_facts(original: Document, workbo
 
 
 def test_merged_cells_are_not_repeated_and_numbers_lose_float_noise() -> None:
-    grid = [["总表", "总表", "总表"], ["单位：万元", "", ""], ["项目", "本年预算", "本年预算"], ["合计", 0.1 + 0.2, 1234.5]]
+    grid = [
+        ["总表", "总表", "总表"],
+        ["单位：万元", "", ""],
+        ["项目", "本年预算", "本年预算"],
+        ["合计", 0.1 + 0.2, 1234.5],
+    ]
     rows = cell_texts(grid, [((0, 0), (0, 2)), ((2, 1), (2, 2))])
     assert rows[0] == ["总表", "", ""] and rows[2] == ["项目", "本年预算", ""]
     assert rows[3] == ["合计", "0.3", "1234.5"]

@@ -92,7 +92,11 @@ def test_updating_some_frames_carries_the_others_into_the_new_generation(tmp_pat
     write_frames({"documents": frame("old"), "facts": frame("old"), "stale": frame("old")}, out)
     for i in range(KEEP + 2):
         write_frames({"facts": frame(f"v{i}")}, out)
-    assert tags_of(out, ("documents", "facts", "stale")) == {"documents": {"old"}, "facts": {f"v{KEEP + 1}"}, "stale": {"old"}}
+    assert tags_of(out, ("documents", "facts", "stale")) == {
+        "documents": {"old"},
+        "facts": {f"v{KEEP + 1}"},
+        "stale": {"old"},
+    }
     assert len(list((out / GENERATIONS).iterdir())) == KEEP  # older generations are removed
     # a frame the new generation does not have is gone from the fixed paths too
     with Generation(out) as gen:

@@ -113,7 +113,12 @@ def test_shanghai_revenue_table_over_two_pages_with_function_codes(cells, tables
     assert t.pages == "8,9"
     own = cells.loc[cells.doc_id.str.startswith(doc) & (cells.table_id == t.table_id)]
     cls = one(own, doc, row_code="204", column="收入预算/合计")
-    assert (cls.row_level, cls.measure, cls["item"], cls.value) == ("类", "expenditure.function", "公共安全支出", 8243.0239)
+    assert (cls.row_level, cls.measure, cls["item"], cls.value) == (
+        "类",
+        "expenditure.function",
+        "公共安全支出",
+        8243.0239,
+    )
     assert one(own, doc, row_code="20408", column="收入预算/合计").row_level == "款"
     item = one(own, doc, row_code="2040801", column="收入预算/合计")
     assert (item.row_level, item.row_label, item.value, item.measure) == ("项", "行政运行", 7888.6239, "")

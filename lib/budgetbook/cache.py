@@ -177,9 +177,7 @@ def decode(data: bytes) -> tuple[Document, Extraction | None]:
     record = json.loads(gzip.decompress(data))
     doc = Document(**record["document"], blocks=[_block(b) for b in record["blocks"]])
     x = record["extraction"]
-    extraction = (
-        Extraction(Identity(**x["identity"]), [Fact(**f) for f in x["facts"]], x["indicators"]) if x else None
-    )
+    extraction = Extraction(Identity(**x["identity"]), [Fact(**f) for f in x["facts"]], x["indicators"]) if x else None
     return doc, extraction
 
 
@@ -195,9 +193,11 @@ def relabel(frame: pd.DataFrame, doc_id: str, source_file: str, old_file: str) -
         changes["source_file"] = pd.Series(source_file, index=frame.index, dtype=frame["source_file"].dtype)
     if "message" in frame and "stage" in frame and old_file != source_file:  # problems name their file first
         prefix = f"{old_file}: "
-        changes["message"] = frame["message"].map(
-            lambda m: f"{source_file}: {m[len(prefix):]}" if isinstance(m, str) and m.startswith(prefix) else m
-        ).astype(frame["message"].dtype)
+        changes["message"] = (
+            frame["message"]
+            .map(lambda m: f"{source_file}: {m[len(prefix) :]}" if isinstance(m, str) and m.startswith(prefix) else m)
+            .astype(frame["message"].dtype)
+        )
     return frame.assign(**changes) if changes else frame
 
 

@@ -121,6 +121,7 @@ def with_groups(
         out = out.assign(entity="")
     out = out.assign(entity=out.entity.fillna("").astype(str))
     context = _contexts(out, paragraphs)
+    in_part = _in_parts(out, paragraphs)
     doubtful = [
         (
             src == "prose"
@@ -140,7 +141,30 @@ def with_groups(
     return out.assign(
         context=pd.Series(context, index=out.index, dtype=object),
         doubtful=pd.Series(doubtful, index=out.index, dtype=bool),
+        in_part=pd.Series(in_part, index=out.index, dtype=bool),
     )
+
+
+PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
+
+
+def _in_parts(facts: pd.DataFrame, paragraphs: pd.DataFrame | None) -> list[bool]:
+    """Is a prose item (a function class, an economic item) stated for a part of the spending — its
+    sentence before it, its section or the paragraph it continues names 项目支出/基本支出 (（二）项目支出：
+    …其中：公共安全支出40230.95万元)?"""
+    sections = _leads(paragraphs)
+    out = []
+    for d, src, ev, loc, m, v in zip(
+        facts.doc_id, facts.source, facts.evidence, facts.location, facts.measure, facts.value, strict=True
+    ):
+        if src != "prose" or m not in ITEM_MEASURES:
+            out.append(False)
+            continue
+        text = normalize(str(ev))
+        at = _positions(text, v)
+        around = f"{text[: at[0]] if at else text} {sections.get((d, str(loc)), '')}"
+        out.append(any(w in around for w in PART_WORDS))
+    return out
 
 
 def _spending_read_as_source(evidence: str, value: float, measure: str) -> bool:
@@ -267,7 +291,8 @@ def _comparison_base(evidence: str, value: float) -> bool:
 
 def _coded_item(evidence: str, item: str) -> bool:
     """A 项 named by its code (2069999-其他科学技术支出) is not its class."""
-    return bool(item) and bool(re.search(r"\d{5,7}\s*[-－—]?\s*" + re.escape(item[:2]), normalize(evidence)))
+    pattern = r"\d{5,7}\s*[-－—]?\s*[^，。；\d]{0,4}" + re.escape(item[:2])
+    return bool(item) and bool(re.search(pattern, normalize(evidence)))
 
 
 # --- parts against totals -------------------------------------------------------------------
@@ -536,6 +561,63 @@ def _earlier_check(change: pd.Series, base: pd.Series, earlier: pd.Series, tol: 
     )
 
 
+# --- the "三公" table against the text ----------------------------------------------------------
+
+SANGONG = (
+    "sangong.total",
+    "sangong.overseas",
+    "sangong.vehicle",
+    "sangong.vehicle_purchase",
+    "sangong.vehicle_operation",
+    "sangong.reception",
+)
+
+
+def _blank_cell(f: pd.Series) -> bool:
+    return f.source == "table" and str(f.evidence).endswith("｜（空）")
+
+
+def _zero_statements(facts: pd.DataFrame) -> pd.Series:
+    """ "三公" figures stated as none: a blank cell of the table, or 0 (无…) in the text. They are compared
+    by the "三公" table check, not as a figure stated twice."""
+    blank = (facts.source == "table") & facts.evidence.astype(str).str.endswith("｜（空）")
+    return facts.measure.isin(SANGONG) & (facts.value.abs() < 1e-9) & ((facts.source == "prose") | blank)
+
+
+def sangong_table_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
+    """The "三公" table against the text: a figure the text states where the table's cell is blank or 0,
+    and a figure the table prints where the text says there is none (0万元, 无…)."""
+    mine = facts.loc[facts.measure.isin(SANGONG) & ~facts.doubtful & (facts.context == facts.scope)]
+    table = (
+        mine.loc[(mine.source == "table") & (mine.table_kind.fillna("") == "sangong")] if "table_kind" in mine else None
+    )
+    if table is None or table.empty:
+        return
+    prose = mine.loc[mine.source == "prose"]
+    keys = ["doc_id", "measure", "year", "basis", "entity"]  # "三公" are of fiscal funds, whatever scope is named
+    stated = {k: list(g.itertuples()) for k, g in prose.groupby(keys, dropna=False, sort=False)}
+    for key, cells in table.groupby(keys, dropna=False, sort=False):
+        for cell in cells.drop_duplicates("value").itertuples():
+            for said in stated.get(key, []):
+                zero_cell, zero_text = abs(cell.value) < 1e-9, abs(said.value) < 1e-9
+                if zero_cell == zero_text:
+                    continue  # both state it (values compared as a figure stated twice) or neither does
+                cell_f, said_f = pd.Series(cell._asdict()), pd.Series(said._asdict())
+                allowed = max(tol.money, cell.precision + said.precision)
+                if abs(cell.value - said.value) <= allowed:
+                    continue  # 0.004 printed as 0.00
+                shown = "空白" if _blank_cell(cell_f) else f"为{_fmt(cell.value)}{cell.unit}"
+                message = (
+                    f"“三公”经费表与正文不符：{_name(cell_f)}，表中{shown}（{_where(cell_f)}），"
+                    f"正文为{_fmt(said.value)}{said.unit}（{_where(said_f)}）"
+                )
+                evidence, location = _evidence([cell_f, said_f])
+                yield Finding(
+                    cell.doc_id, "sangong_table", "error", False, cell.value, said.value, message, evidence, location
+                )
+                break
+
+
 # --- one measure, two values ----------------------------------------------------------------
 
 
@@ -554,6 +636,7 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         & ~facts.measure.str.endswith(".share")
         & ~facts.measure.isin(loose)
         & ~((facts.source == "prose") & facts.measure.isin(_sources()))
+        & ~_zero_statements(facts)
     ]
     grouped = sure.groupby(keys, dropna=False, sort=False)
     several = (grouped.value.transform("nunique") > 1) & (grouped.evidence.transform("nunique") > 1)
@@ -567,6 +650,51 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         if g.value.nunique() < 2 or g.evidence.nunique() < 2:
             continue  # one sentence giving two values (46.64万元，压减后安排36万元) is a restatement
         yield _twice(doc_id, measure, g, tol)
+
+
+SCOPED_TABLE_KINDS = {"summary", "fiscal_summary", "revenue", "expenditure", "basic", "function"}
+
+
+def scoped_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
+    """A figure the text states for a scope (财政拨款, 一般公共预算 — in its sentence, its section or the
+    paragraph it continues) against the standard table of that scope, same measure, item, year and basis.
+
+    Only text against table: the sentence's figure is compared with the table's, never two tables or two
+    sentences. Not compared: a figure some table of the document prints for this measure and item in any
+    scope (the sentence may name its scope loosely), an item of a part (项目支出…其中：教育支出), a total
+    of a "三公"/机关运行经费/procurement table.
+    """
+    keys = ["doc_id", "measure", "item", "year", "basis", "scope", "entity"]
+    scoped = facts.assign(scope=facts.scope.where(facts.scope != "", facts.context))
+    scoped = scoped.loc[
+        (scoped.scope != "")
+        & ~scoped.doubtful
+        & scoped.measure.str.startswith(("revenue.", "expenditure."))
+        & ~scoped.measure.str.endswith((".share", ".change", ".change_pct"))
+        & ~scoped.measure.isin(_sources())
+    ]
+    kinds = scoped.table_kind.fillna("") if "table_kind" in scoped else pd.Series("", index=scoped.index)
+    titles = scoped.evidence.astype(str).str.split("｜").str[0]
+    other = titles.str.contains("|".join(load("checks")["identity"]["topic_tables"]))
+    table = scoped.loc[(scoped.source == "table") & kinds.isin(SCOPED_TABLE_KINDS) & ~other]
+    prose = scoped.loc[(scoped.source == "prose") & ~scoped.in_part]
+    if table.empty or prose.empty:
+        return
+    printed = facts.loc[facts.source == "table"].groupby(["doc_id", "measure", "item", "year"]).value.agg(list)
+    cells = {k: g for k, g in table.groupby(keys, dropna=False, sort=False)}
+    for key, said in prose.groupby(keys, dropna=False, sort=False):
+        g = cells.get(key)
+        if g is None:
+            continue
+        g = _one_per_table(g)
+        for row in said.drop_duplicates("value").itertuples():
+            values = printed.get((row.doc_id, row.measure, row.item, row.year), [])
+            if any(abs(v - row.value) <= max(row.precision, 0.005) + 1e-9 for v in values):
+                continue  # a figure some table prints: not known to be of another value
+            both = pd.concat([said.loc[[row.Index]], g])
+            finding = _twice(row.doc_id, row.measure, both, tol)
+            if not finding.passed:
+                yield replace(finding, message=f"{finding.message}（口径：{row.scope}）")
 
 
 def _without_unit_slips(g: pd.DataFrame) -> pd.DataFrame:
@@ -815,6 +943,7 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
     """Every finding for the documents in `frames`."""
     from budgetbook.checks_tables import table_checks
     from budgetbook.checks_text import text_checks
+    from budgetbook.completeness import form_checks
 
     tol = tol or Tolerance.default()
     cells = frames.get("table_cells")
@@ -826,6 +955,8 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
         *share_total_checks(facts, tol),
         *change_checks(facts, tol),
         *duplicate_checks(facts, tol),
+        *sangong_table_checks(facts, tol),
+        *scoped_checks(facts, tol),
         *cross_document_checks(facts, frames["documents"], tol),
         *score_checks(frames["indicators"], facts),
     ]
@@ -834,6 +965,7 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
     if "table_cells" in frames and "tables" in frames:
         findings.extend(blank_total_checks(frames["tables"], frames["table_cells"]))
         findings.extend(table_checks(frames["tables"], frames["table_cells"]))
+    findings.extend(form_checks(frames))
     return ocr_guard(findings, facts)
 
 

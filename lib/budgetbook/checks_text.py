@@ -17,7 +17,8 @@ import pandas as pd
 
 from budgetbook.checks import Finding, fmt
 from budgetbook.extract.vocab import load
-from budgetbook.text import normalize
+from budgetbook.outline import TOC, heading_rank
+from budgetbook.text import normalize, squash
 
 _FIG = r"(\d+(?:\.\d+)?)\s*(万元|亿元|元|%)"
 
@@ -100,19 +101,24 @@ def _page(loc: object) -> str:
 
 
 def placeholder_checks(paragraphs: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Finding]:
-    """Template placeholders left in the text or a table title (XX局, XXX单位, ××)."""
+    """Template placeholders left in the text or a table title (XX局, XXX单位, ××), and the template's own
+    instructions left in (仍保留该表格式，并在本表下方作下述说明, （如有）)."""
     pattern = re.compile(_words()["placeholder"])
+    instruction = re.compile(_words()["instruction"])
     texts = [
         *zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True),
         *zip(tables.doc_id, tables.location, tables.title.fillna(""), strict=True),
     ]
     seen: set[tuple[str, str]] = set()
     for d, loc, text in texts:
-        m = pattern.search(normalize(text))
+        t = normalize(text)
+        m, what = pattern.search(t), "模板占位符未替换"
+        if not m:
+            m, what = instruction.search(t), "模板说明文字未删除"
         if not m or (d, m.group(0)) in seen:
             continue
         seen.add((d, m.group(0)))
-        message = f"模板占位符未替换：第{_page(loc)}页「{text.strip()[:60]}」中有「{m.group(0)}」"
+        message = f"{what}：第{_page(loc)}页「{text.strip()[:60]}」中有「{m.group(0)}」"
         yield Finding(d, "placeholder", "warning", False, None, None, message, text.strip()[:200], f"{d} {loc}")
 
 
@@ -129,6 +135,118 @@ def year_checks(documents: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Findi
             continue
         message = f"年度不一致：第{_page(loc)}页表题《{title}》为{m.group(1)}年，而本文件是{int(year)}年预算"
         yield Finding(d, "year", "warning", False, float(year), float(m.group(1)), message, title, f"{d} {loc}")
+
+
+def headings(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The paragraphs a reader takes for headings: numbered and short, the 目录's entries, the cover's lines
+    (column `cover`)."""
+    text = paragraphs.text.fillna("")
+    numbered = text.map(lambda t: heading_rank(t) is not None and len(t) <= 60 and "。" not in t)
+    first = paragraphs.groupby("doc_id").block.transform("min")
+    cover = (paragraphs.block <= first + 3) & (text.str.len() <= 40)
+    return paragraphs.assign(cover=cover).loc[numbered | cover | (paragraphs.section.fillna("") == TOC)]
+
+
+def _own_years(text: str) -> Iterator[tuple[re.Match, int]]:
+    """Each year a heading names as its own (2025年部门预算), not a comparison (比2024年) or an outturn."""
+    form = load("checks")["form"]
+    for m in re.finditer(r"(\d{4})\s*年\s*度?", text):
+        before, after = text[max(0, m.start() - 6) : m.start()], text[m.end() : m.end() + 30]
+        if re.search(form["year_not_own"], before) or re.match(form["year_after_not_own"], after):
+            continue
+        if re.match(r"[^，。；：]*?(?:预算|决算)", after):
+            yield m, int(m.group(1))
+
+
+def heading_year_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Iterator[Finding]:
+    """A heading that names another year than the document's as its own (2025年部门预算情况说明 in 2026),
+    or a sentence that states the document's own totals under another year (2025年收入预算X万元 in 2026)."""
+    years = dict(zip(documents.doc_id, documents.fiscal_year, strict=True))
+    kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
+    seen: set[str] = set()
+    heads = headings(paragraphs)
+    texts = [(d, loc, t, True) for d, loc, t in zip(heads.doc_id, heads.location, heads.text.fillna(""), strict=True)]
+    texts += [
+        (d, loc, t, False)
+        for d, loc, t in zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True)
+    ]
+    for d, loc, text, heading in texts:
+        year = years.get(d)
+        if year is None or pd.isna(year) or kinds.get(d) not in ("budget", "final_account") or d in seen:
+            continue
+        found = _own_years(normalize(text)) if heading else _sentence_years(normalize(text))
+        for _m, y in found:
+            if y == int(year) or not 2000 <= y <= 2100:
+                continue
+            seen.add(d)  # one copied heading usually comes with others: report the first
+            kind = _KINDS[kinds[d]]
+            where = "标题" if heading else "正文"
+            message = f"年度不一致：{_at(loc)}{where}「{text.strip()[:60]}」为{y}年，而本文件是{int(year)}年的{kind}"
+            yield Finding(d, "year", "warning", False, float(year), float(y), message, text.strip()[:200], f"{d} {loc}")
+            break
+
+
+def _sentence_years(text: str) -> Iterator[tuple[re.Match, int]]:
+    """The year of a sentence whose subject is the document's own total (2026年收入预算…, 2024年度财政拨款支出…),
+    not a reason or a comparison (主要原因是2025年收入预算中包含…, 比2025年…)."""
+    form = load("checks")["form"]
+    for m in re.finditer(form["own_total"], text):
+        if not re.search(form["year_not_own"], m.group("lead")) and not re.search(
+            form["not_own_lead"], m.group("lead")
+        ):
+            yield m, int(m.group("year"))
+
+
+_KINDS = {"budget": "预算", "final_account": "决算"}
+
+
+_HEAD_NUMBER = r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
+
+
+def _unit_names(text: str, cover: bool = False) -> Iterator[str]:
+    """The units a heading names as the document's publisher (某局2026年部门预算, 2026年某局部门决算,
+    第一部分 某局概况); on the cover also 预算单位：某局, 某局2026年单位预算 and a line that is only a name."""
+    org = load("checks")["form"]["org_suffix"]
+    s = re.sub(_HEAD_NUMBER, "", squash(text))
+    name = rf"(?P<name>[^\d，。；：:、（）()“”]{{2,30}}?{org})(?:（单位）)?"
+    year = r"(?:\d{4}年度?)?"
+    kinds = "(?:部门|单位)" if cover else "部门"
+    patterns = [
+        rf"^{year}{name}(?:部门)?{year}{kinds}(?:预算|决算)",
+        rf"^{year}{name}{year}(?:部门)?(?:概况|基本情况)$",
+    ]
+    if cover:
+        patterns += [rf"^(?:预算单位|编制单位|部门名称|单位名称|预算部门|部门)[：:]{name}$", rf"^{name}$"]
+    for pattern in patterns:
+        m = re.match(pattern, s)
+        if m:
+            yield m.group("name")
+
+
+def _same_unit(a: str, b: str) -> bool:
+    a, b = (re.sub(r"^中国共产党|^中共", "", squash(x)).replace("人民政府", "") for x in (a, b))
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def unit_name_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Iterator[Finding]:
+    """A heading naming another unit than the document's as its publisher (a copied heading)."""
+    units = dict(zip(documents.doc_id, documents.department.fillna(""), strict=True))
+    titles = dict(zip(documents.doc_id, documents.title.fillna(""), strict=True)) if "title" in documents else {}
+    kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
+    heads = headings(paragraphs)
+    seen: set[tuple[str, str]] = set()
+    for d, loc, text, cover in zip(heads.doc_id, heads.location, heads.text.fillna(""), heads.cover, strict=True):
+        unit = str(units.get(d) or "")
+        if len(unit) < 3 or kinds.get(d) not in ("budget", "final_account"):
+            continue
+        for name in _unit_names(normalize(text), cover):
+            if name.startswith(("本", "部门", "单位")) or _same_unit(name, unit) or _same_unit(name, titles.get(d, "")):
+                continue
+            if (d, name) in seen:
+                continue
+            seen.add((d, name))
+            message = f"单位名称不一致：{_at(loc)}标题「{text.strip()[:60]}」称「{name}」，而本文件是{unit}的公开文件"
+            yield Finding(d, "unit_name", "warning", False, None, None, message, text.strip()[:200], f"{d} {loc}")
 
 
 def plausibility_checks(facts: pd.DataFrame) -> Iterator[Finding]:
@@ -171,4 +289,9 @@ def text_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     yield from placeholder_checks(paragraphs, tables)
     if "fiscal_year" in frames["documents"].columns:
         yield from year_checks(frames["documents"], tables)
+    laid_out = {"block", "section"} <= set(paragraphs.columns) and "doc_kind" in frames["documents"].columns
+    if laid_out and "fiscal_year" in frames["documents"].columns:
+        yield from heading_year_checks(frames["documents"], paragraphs)
+    if laid_out and "department" in frames["documents"].columns:
+        yield from unit_name_checks(frames["documents"], paragraphs)
     yield from plausibility_checks(frames["facts"])

@@ -9,11 +9,15 @@ items that are present or stated as none.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pandas as pd
 
+from budgetbook.checks import Finding
+from budgetbook.extract.tables import table_kind
 from budgetbook.extract.vocab import load
-from budgetbook.text import squash
+from budgetbook.outline import TOC
+from budgetbook.text import normalize, squash
 
 PRESENT, NONE, ABSENT = "present", "none", "absent"
 
@@ -73,3 +77,244 @@ def _status(item: dict, doc_id: str, frames: dict[str, pd.DataFrame]) -> tuple[s
         if not hit.empty:
             return NONE, f"{hit.iloc[0].location}：{hit.iloc[0].text[:60]}"
     return ABSENT, ""
+
+
+# --- form: the table of contents against the body, empty tables and their statement ------------
+
+
+def _form() -> dict:
+    return load("checks")["form"]
+
+
+_TOC_NUMBER = re.compile(
+    r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+[、.．]|\d{1,2}(?:[、．]|\.(?!\d))|[（(][一二三四五六七八九十\d]+[)）]"
+    r"|附?表\s*[一二三四五六七八九十\d]+[：:、.．]?|公开\d+表)"
+)
+_LEADER = re.compile(r"(?:\.{2,}|…+|·{2,}|-{3,})\s*\d*\s*$|\s\d{1,3}$")
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _number(text: str) -> int | None:
+    """The number a 目录 entry or a table's caption gives the table (五、 → 5, 公开05表 → 5, 表3 → 3)."""
+    s = squash(text)
+    m = re.match(r"^(?:附?表|公开)?(\d{1,2})(?:表|[、.．：:]|(?=\D))", s)
+    m = m or re.search(r"公开(\d{1,2})表|^附?表(\d{1,2})", s)
+    if m:
+        return int(next(g for g in m.groups() if g))
+    m = re.match(r"^(?:附?表)?([一二三四五六七八九十]{1,3})[、.．：:]", s)
+    if not m:
+        return None
+    cn = m.group(1)
+    if cn == "十":
+        return 10
+    if cn.startswith("十"):
+        return 10 + _CN_DIGITS[cn[1]]
+    if len(cn) == 2 and cn.endswith("十"):
+        return 10 * _CN_DIGITS[cn[0]]
+    if len(cn) == 3 and cn[1] == "十":
+        return 10 * _CN_DIGITS[cn[0]] + _CN_DIGITS[cn[2]]
+    return _CN_DIGITS.get(cn) if len(cn) == 1 else None
+
+
+def _core(text: str, unit: str = "") -> str:
+    """A table's name without numbering, year, the unit's name, quotes and a dot leader."""
+    s = squash(_LEADER.sub("", normalize(text)))
+    s = _TOC_NUMBER.sub("", s)
+    s = re.sub(r"\d{4}年度?", "", s)
+    if unit:
+        s = s.replace(squash(unit), "")
+    return s.translate(str.maketrans("", "", '“”"‘’「」《》'))
+
+
+def _signature(name: str) -> tuple[str, frozenset[str]] | None:
+    kind = table_kind(name)
+    if kind is None:
+        return None
+    return kind.name, frozenset(w for w in _form()["qualifiers"] if w in name)
+
+
+_FILLERS = [
+    ("总体情况表", "总表"),
+    ("情况表", "表"),
+    ("预算", ""),
+    ("决算", ""),
+    ("部门", ""),
+    ("单位", ""),
+    ("市级", ""),
+    ("本级", ""),
+    ("公开", ""),
+    ("拨款", ""),
+    ("（", ""),
+    ("）", ""),
+    ("(", ""),
+    (")", ""),
+]
+
+
+def _plain(name: str) -> str:
+    """A table's name without the words templates vary in (部门收支总体情况表 → 收支总表)."""
+    for old, new in _FILLERS:
+        name = name.replace(old, new)
+    return name
+
+
+def _same_table(entry: str, title: str) -> bool:
+    """Do a 目录 entry and a title name the same table (both cores)? Not when one only contains the
+    other's name (收支总表 inside 财政拨款收支总表): the words that set tables apart must agree."""
+    if not entry or not title:
+        return False
+    a, b = _plain(entry), _plain(title)
+    if a == b:
+        return True
+    words = _form()["qualifiers"]
+    if {w for w in words if w in entry} != {w for w in words if w in title}:
+        return False
+    if min(len(a), len(b)) >= 4 and (a in b or b in a):
+        return True
+    sa, sb = _signature(entry), _signature(title)
+    return sa is not None and sa == sb
+
+
+def toc_entries(paragraphs: pd.DataFrame, unit: str = "") -> list[tuple[str, str, int | None, str]]:
+    """(entry as printed, its name, its number, location) of each table the 目录 lists."""
+    out = []
+    toc = paragraphs.loc[paragraphs.section.fillna("") == TOC]
+    for text, loc in zip(toc.text.fillna(""), toc.location, strict=True):
+        raw = normalize(text)
+        if raw.replace(" ", "").startswith("第") and "部分" in raw[:6]:
+            continue  # a part of the document (第二部分 部门预算表), not one table
+        name = _core(raw, unit)
+        if not name.endswith("表") and not re.search(r"表[（(][^）)]*[）)]$", name):
+            continue
+        if re.match(_form()["toc_collective"], name) or not standard_table(name):
+            continue  # all the tables (单位预算表), or no table of the templates (附件1：某某清单表)
+        out.append((_LEADER.sub("", raw).strip(), name, _number(raw), str(loc)))
+    return out
+
+
+def toc_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
+    """Each table the 目录 lists against the body: absent, or there under another number."""
+    documents, paragraphs, tables = frames["documents"], frames["paragraphs"], frames["tables"]
+    units = dict(zip(documents.doc_id, documents.department.fillna(""), strict=True))
+    for doc_id, ps in paragraphs.groupby("doc_id", sort=False):
+        unit = str(units.get(doc_id, "") or "")
+        entries = toc_entries(ps, unit)
+        if not entries:
+            continue
+        mine = tables.loc[tables.doc_id == doc_id]
+        titled = [
+            (_core(str(t), unit), _number(str(c).split("\n")[0]) or _number(str(t)), str(t), str(loc))
+            for t, c, loc in zip(mine.title.fillna(""), mine.caption.fillna(""), mine.location, strict=True)
+            if str(t).strip()
+        ]
+        body = ps.loc[ps.section.fillna("") != TOC]
+        lines = [_core(t, unit) for t in body.text.fillna("") if len(t) <= 80]
+        found = [next((t for t in titled if _same_table(name, t[0])), None) for _, name, _, _ in entries]
+        if sum(f is not None for f in found) < max(1, len(entries) / 2):
+            continue  # the tables are a separate file (附件) or were not read: nothing to compare
+        for (entry, name, number, loc), hit in zip(entries, found, strict=True):
+            if hit is None and not any(_same_table(name, line) and line.endswith("表") for line in lines):
+                message = f"目录与正文不符：目录第{_page(loc)}页列有《{entry}》，正文中未见此表"
+                yield Finding(doc_id, "toc", "warning", False, None, None, message, entry, f"{doc_id} {loc}")
+            elif hit is not None and number is not None and hit[1] is not None and hit[1] != number:
+                message = (
+                    f"目录与正文不符：目录第{_page(loc)}页《{entry}》编号为{number}，"
+                    f"正文第{_page(hit[3])}页此表编号为{hit[1]}（《{hit[2]}》）"
+                )
+                yield Finding(
+                    doc_id,
+                    "toc",
+                    "warning",
+                    False,
+                    float(number),
+                    float(hit[1]),
+                    message,
+                    f"{entry} ‖ {hit[2]}",
+                    f"{doc_id} {loc} ‖ {doc_id} {hit[3]}",
+                )
+
+
+def _page(loc: object) -> str:
+    m = re.search(r"p(\d+)", str(loc))
+    return m.group(1) if m else "?"
+
+
+def _is_empty(t: pd.DataFrame) -> bool:
+    """A table with no amount other than zero in its data rows (its header and column numbers aside)."""
+    from budgetbook.checks_tables import _value, is_data_row
+
+    rows = t.groupby("row", sort=True).text.agg(lambda x: [str(v or "") for v in x])
+    for row in rows:
+        if not is_data_row(row):
+            continue
+        for text in row:
+            s = squash(text)
+            if re.fullmatch(r"[2-5]\d{2}(?:\d{2}){0,2}", re.sub(r"\s+", "", text)):
+                continue  # a classification code (201, 20101, 2010101; 301 …), printed without separators
+            v = _value(s)
+            if v is not None and v[0] != 0:
+                return False
+    return True
+
+
+def _none_patterns(title: str) -> list[str]:
+    """The statements of the items whose table this title is (无政府性基金…, 三公…为0)."""
+    out = []
+    for item in load("checks")["item"]:
+        longer = _longer_names(item)
+        t = squash(title)
+        if any(w in t and not any(x in t for x in longer if w in x) for w in item.get("tables", ())):
+            out.extend(item.get("none", ()))
+    for w in _form()["none_subjects"]:
+        if w in squash(title):  # 一般公共预算拨款支出预算为0；无政府性基金…
+            out.append(rf"{w}[^。；，\d]{{0,14}}(?:0(?:\.0+)?(?![.\d])|为零|为空|无)|(?:无|没有)[^。；，]{{0,8}}{w}")
+    return out
+
+
+def standard_table(title: str, skip: set[str] | frozenset[str] = frozenset()) -> bool:
+    """A table of the national templates: a kind of `tables.toml`, or a required item's table by its title."""
+    kind = table_kind(title)
+    if kind is not None:
+        return kind.name not in skip
+    t = squash(title)
+    return t.endswith("表") and any(w in t for item in load("checks")["item"] for w in item.get("tables", ()))
+
+
+def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
+    """A standard table with no figures must say so (本表无数据, 本部门无…，故本表为空, 无此项支出)."""
+    tables, cells, paragraphs = frames["tables"], frames["table_cells"], frames["paragraphs"]
+    statement = re.compile(_form()["empty_statement"])
+    skip = set(load("checks")["tables"]["skip_kinds"])
+    by_table = dict(list(cells.groupby(["doc_id", "table_id"], sort=False)))
+    for doc_id, mine in tables.groupby("doc_id", sort=False):
+        ps = paragraphs.loc[paragraphs.doc_id == doc_id]
+        texts = ps.text.fillna("")
+        for _, table in mine.iterrows():
+            t = by_table.get((doc_id, table.table_id))
+            if not standard_table(str(table.title or ""), skip) or t is None or not _is_empty(t):
+                continue
+            near = ps.loc[(ps.block >= table.block - 2) & (ps.block <= table.block + 3)].text.fillna("")
+            own = [*t.text.fillna(""), str(table.caption or ""), *near]
+            if any(statement.search(normalize(x)) for x in own):
+                continue
+            documentwide = [p for p in _none_patterns(str(table.title)) if texts.str.contains(p, regex=True).any()]
+            if documentwide or texts.str.contains(r"空表表示|如无数[字据]|无数据的表", regex=True).any():
+                continue
+            where = f"{doc_id} {table.location}"
+            message = f"空表未说明：第{_page(table.location)}页《{table.title}》没有数字，未注明本表无数据或无此项收支"
+            yield Finding(doc_id, "empty_table", "warning", False, None, None, message, str(table.title), where)
+
+
+def form_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
+    """The 目录 against the body and empty tables, where the frames carry what they need."""
+    if not {"paragraphs", "tables"} <= set(frames):
+        return
+    paragraphs, tables = frames["paragraphs"], frames["tables"]
+    laid_out = {"block", "section", "text", "location"} <= set(paragraphs.columns)
+    titled = {"table_id", "block", "title", "caption", "location"} <= set(tables.columns)
+    if not (laid_out and titled):
+        return
+    if "department" in frames["documents"]:
+        yield from toc_checks(frames)
+    if "table_cells" in frames and not frames["table_cells"].empty:
+        yield from empty_table_checks(frames)

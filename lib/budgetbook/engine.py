@@ -116,9 +116,7 @@ def _dask(func: Callable[[T], Any], items: list[T], jobs: int, scheduler: str) -
     cluster = None
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         if scheduler == LOCAL:
-            cluster = LocalCluster(
-                n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=None)
         try:
             with Client(cluster if cluster is not None else scheduler) as client:
                 futures = {client.submit(func, item, pure=False): i for i, item in enumerate(items)}

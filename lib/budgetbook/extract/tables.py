@@ -232,9 +232,7 @@ def layout(headers: list[list[str]], data: list[list[str]], width: int) -> Layou
     labels = [
         j
         for j in range(width)
-        if j not in codes + numbers
-        and not amount_header(j)
-        and _mostly_text([r[j] for r in data if j < len(r)])
+        if j not in codes + numbers and not amount_header(j) and _mostly_text([r[j] for r in data if j < len(r)])
     ]
     return Layout(filled, labels, codes, numbers)
 
