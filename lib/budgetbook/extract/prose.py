@@ -53,12 +53,12 @@ _ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不�
 _PROJECT_LEAD = re.compile(
     r"^(?:[，、：:；。]|其中|主要是|主要为|主要用于|主要包括|包括|具体为|具体是|分别是|分别为|用于|为|是)+"
 )
-_PROJECT_TAIL = re.compile(r"(?:共计|合计|共|计|为|安排|预算数?|金额)+$")
+_PROJECT_TAIL = re.compile(r"(?:共计|合计|共|计|为|安排|预算数?|金额|实际支出数?|执行数)+$")
 _BASIS = [
     ("adjusted", ("调整预算", "全年预算", "调整后")),
     ("budget", ("年初预算",)),
     ("actual", ("决算", "执行数", "实际支出", "实际完成", "执行")),
-    ("budget", ("预算数", "预算批复")),
+    ("budget", ("预算数", "预算批复", "预算指标")),
 ]
 DEFAULT_BASIS = {"budget": "budget", "final_account": "actual", "self_evaluation": "actual"}
 MAX_PROJECT_NAME = 40
@@ -399,7 +399,7 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
             _emit(ctx, measure, fig.value, fig.unit, evidence, year=year, basis=basis)
         return
     if found is not None and ctx.projects and not found[0].item:
-        name = project_name(label)
+        name = project_name(label, tail=False)
         if len(name) > len(found[0].phrase) and name.endswith(found[0].phrase):
             found = None  # 临时人员经费 in a list of projects is a project, not 人员经费
         elif "expenditure.project" in found[0].measures and "项目" not in found[0].phrase:
@@ -423,7 +423,10 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         return
     if fig.kind == "money" and ctx.projects:
         name = project_name(label)
-        if name:
+        if name and name not in load("measures")["projects"]["not_names"]:
+            listed = next((f for f in reversed(ctx.facts) if f.measure == "expenditure.project"), None)
+            if listed is not None and not basis_of(label, ""):
+                basis = listed.basis  # 项目年初预算…，其中：部门预算项目3683.76万元: the list's basis
             _emit(ctx, "project", fig.value, fig.unit, evidence, item=name, year=year, basis=basis)
 
 
@@ -490,10 +493,10 @@ def _comparison_year(label: str, ctx: Context) -> int | None:
     return ctx.fiscal_year - 1 if ctx.fiscal_year else None
 
 
-def project_name(label: str) -> str:
-    """A project's name from the label before its amount: connectors and trailing words removed."""
+def project_name(label: str, tail: bool = True) -> str:
+    """A project's name from the label before its amount: connectors (and trailing words) removed."""
     name = _PROJECT_LEAD.sub("", label.strip()).strip("，、：:；。（）() ")
-    name = _PROJECT_TAIL.sub("", name).strip("，、：: ")
+    name = _PROJECT_TAIL.sub("", name).strip("，、：: ") if tail else name
     if not 2 <= len(name) <= MAX_PROJECT_NAME or re.search(r"[，。；：]|其中|合计|总计", name):
         return ""
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", name):
