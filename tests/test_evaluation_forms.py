@@ -187,6 +187,15 @@ def test_the_units_years_and_kinds_of_evaluations_and_a_notice() -> None:
                 ("budget.execution_rate", "", "actual", 100.0),
             ],
         ),
+        (
+            2022,
+            "部分项目预算执行率不高。食品监督评价性检验检测项目的子项目第三方检测经费预算执行率为68.72%。"
+            "食品安全检测能力建设项目预算执行率为77.77%。",
+            [
+                ("budget.execution_rate", "食品监督评价性检验检测项目的子项目第三方检测经费", "actual", 68.72),
+                ("budget.execution_rate", "食品安全检测能力建设项目", "actual", 77.77),
+            ],
+        ),
     ],
 )
 def test_what_an_evaluation_says_of_the_projects_funds(year: int, text: str, expected: list[tuple]) -> None:

@@ -406,7 +406,7 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
             found = None  # 专项业务经费 in a list of projects is one of them, not their total
     if found is not None:
         term = found[0]
-        item = term.phrase if term.item else ""
+        item = term.phrase if term.item else rated_project(label, term)
         basis = term.basis or basis
         for measure in term.measures:
             unit = count_unit(measure, fig.unit) if fig.kind == "count" else fig.unit
@@ -491,6 +491,17 @@ def _comparison_year(label: str, ctx: Context) -> int | None:
     if years:
         return int(years[-1])
     return ctx.fiscal_year - 1 if ctx.fiscal_year else None
+
+
+_RATED = re.compile(r"(?:项目|经费|专项|专项资金)$")
+
+
+def rated_project(label: str, term: Term) -> str:
+    """The project a rate is of (食品安全检测能力建设项目预算执行率为77.77%), or '' for the department's."""
+    if "budget.execution_rate" not in term.measures or term.phrase not in label:
+        return ""
+    owner = project_name(label[: label.rfind(term.phrase)].rstrip("的"), tail=False)
+    return owner if _RATED.search(owner) and owner not in ("项目", "专项") else ""
 
 
 def project_name(label: str, tail: bool = True) -> str:
