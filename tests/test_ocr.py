@@ -17,13 +17,14 @@ from budgetbook.document import Document, Table
 from budgetbook.extract.run import extract_document
 from budgetbook.readers import ReadError, read_document
 from budgetbook.readers import ocr as ocr_reader
-from budgetbook.readers.ocr import SCALE, Box, Grid, find_grids, fix_digits, grid_rows
+from budgetbook.readers.ocr import SCALE, Box, Grid, find_grids, fix_digits, grid_rows, without_seals
 
 from .conftest import CORPUS, SHARED, need_shared
 
 # (file, pages): numbered prose and standard tables of two cities' templates
 PAGES = [("长沙_2026年长沙市教育局部门预算.pdf", [8, 12]), ("杭州_2026年杭州市气象局部门预算.pdf", [5, 15])]
 SCAN = "长沙/市场监督管理局_2026年部门预算.pdf"  # a scanned project evaluation (no text layer)
+NOTICE = "长沙/文化广电旅游体育局_2026年部门预算.pdf"  # a scanned notice of funds, its table under a red seal
 MIN_SHARE = 0.9
 
 
@@ -125,6 +126,41 @@ def test_a_scanned_evaluation_is_read(tmp_path: Path) -> None:
     for printed in ("12,954.16", "3,683.76", "9,270.40", "13,205.30", "4,209.23", "8,996.07", "12,667.08"):
         assert printed.replace(",", "") in text.replace(",", "")
     assert all(p.confidence is not None for p in scan.paragraphs)
+    extraction = extract_document(scan)
+    identity = extraction.identity
+    assert (identity.department, identity.fiscal_year, identity.doc_kind) == ("长沙市市场监督管理局", 2022, "self_evaluation")
+    got = {(f.measure, f.item, f.basis, round(f.value, 2)) for f in extraction.facts if f.source == "ocr"}
+    assert {
+        ("expenditure.project", "", "budget", 12954.16),
+        ("project", "部门预算项目", "budget", 3683.76),
+        ("project", "公共项目", "budget", 9270.4),
+        ("expenditure.project", "", "adjusted", 13205.3),
+        ("project", "部门预算项目", "adjusted", 4209.23),
+        ("project", "公共项目", "adjusted", 8996.07),
+    } <= got
+
+
+def test_a_red_seal_over_a_table_does_not_wipe_what_it_covers(tmp_path: Path) -> None:
+    """The notice's table of funds is stamped with the bureau's seal over its first rows: with red
+    ink turned white before recognition, the project names under the seal are read whole."""
+    need_ocr()
+    scan = read_bytes(subset_pdf(need_shared(SHARED / "corpus" / "wide" / NOTICE), [2]), tmp_path, "notice.pdf")
+    (table,) = scan.tables
+    assert table.title == "2025年文化和旅游项目资金安排表" and table.unit == "万元"
+    facts = {f.item: f.value for f in extract_document(scan).facts if f.measure == "project"}
+    assert facts["长沙文旅2025年户外3D大屏宣传项目（市文旅广电局）"] == 10.2714  # under the seal
+    assert facts["长沙文旅2025年户外3D大屏宣传项目招标代理费（市文旅广电局）"] == 0.3116  # wiped before
+    assert facts["长沙文旅境外媒体宣传项目专家评审费（市文旅广电局）"] == 0.09 and len(facts) == 9
+
+
+def test_red_ink_is_turned_white_and_black_ink_kept() -> None:
+    image = np.full((20, 30, 3), 255, np.uint8)
+    image[5:10, 5:10] = (40, 30, 220)  # BGR: seal red
+    image[12:15, 5:10] = (20, 20, 20)  # black print
+    image[5:10, 15:20] = (130, 130, 130)  # grey print (a scan's faint text)
+    out = without_seals(image)
+    assert (out[5:10, 5:10] == 255).all() and (out[12:15, 5:10] == 20).all() and (out[5:10, 15:20] == image[5:10, 15:20]).all()
+    assert without_seals(image[:, :, 0]) is not None
 
 
 def test_without_the_ocr_extra_a_scan_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

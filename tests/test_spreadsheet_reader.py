@@ -131,3 +131,44 @@ def test_damaged_workbook_is_one_clear_error(tmp_path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ReadError, match=r"zip|spreadsheet"):
         read_document(path, path.name, "broken")
+
+
+# The 年度资金总额 row of a real self-evaluation form (seed 003, 怀化市人民政府办公室 2023), as a
+# finance bureau's workbook stores it: the rate as a fraction formatted as percent, amounts as
+# floats formatted to two decimals.
+FORM_ROW = ["年度资金总额", 3176.6, 4539.55, 4539.55 - 1e-9, 10, 0.9875, 9.875]
+FORM_FORMATS = ["", "0.00", "#,##0.00", "0.00", "0", "0.00%", "0.00"]
+FORM_PRINTED = ["年度资金总额", "3176.60", "4,539.55", "4539.55", "10", "98.75%", "9.88"]
+
+
+def test_xls_cells_read_as_their_format_prints_them(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("自评表")
+    sheet.write(0, 0, "项目支出绩效自评表")
+    for c, head in enumerate(["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]):
+        sheet.write(1, c, head)
+    for c, (value, fmt) in enumerate(zip(FORM_ROW, FORM_FORMATS, strict=True)):
+        sheet.write(2, c, value, xlwt.easyxf(num_format_str=fmt) if fmt else xlwt.Style.default_style)
+    path = tmp_path / "自评表.xls"
+    book.save(str(path))
+    doc = read_document(path, path.name, "xls")
+    (table,) = doc.tables
+    assert doc.format == "xls" and table.rows[-1] == FORM_PRINTED, table.rows
+
+
+def test_xlsx_cells_read_as_their_format_prints_them(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目支出绩效自评表"])
+    sheet.append(["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    sheet.append(FORM_ROW)
+    for c, fmt in enumerate(FORM_FORMATS, start=1):
+        if fmt:
+            sheet.cell(3, c).number_format = fmt
+    path = tmp_path / "自评表.xlsx"
+    book.save(path)
+    (table,) = read_document(path, path.name, "xlsx").tables
+    assert table.rows[-1] == FORM_PRINTED, table.rows
+    assert cell_text(0.5, "yyyy-mm-dd") == "0.5" and cell_text(0.125, "0.0%") == "12.5%"

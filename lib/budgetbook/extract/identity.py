@@ -45,16 +45,36 @@ def identify(doc: Document) -> Identity:
     kind = title.kind if title else _kind_from_body(doc, vocab)
     department, evidence = _department(doc, cover, title, vocab)
     year = title.year if title and title.year else _first_year(cover) or _main_year(paragraphs)
+    notice = find_notice(cover, vocab) if kind == "other" else None
+    if notice:
+        department, evidence = notice[2] or department, notice[0]
     place = locate(department, " ".join(cover[:4]), vocab["places"]) if department else _Place()
+    if notice and department.startswith(tuple(vocab["notices"]["abbreviated"])) and place.region:
+        department = place.region + department[1:]  # 市文旅广电局 in 长沙市财政局's notice
     return Identity(
         department=department,
         region=place.region,
         province=place.province,
         level=place.level,
-        fiscal_year=year if kind != "other" else None,
+        fiscal_year=year if kind != "other" else notice[1] if notice else None,
         doc_kind=kind,
         evidence=title.text if title else evidence,
     )
+
+
+def find_notice(cover: list[str], vocab: dict) -> tuple[str, int, str] | None:
+    """A notice of funds (关于下达2025年…资金的通知, its title over up to three lines): the title,
+    its year and the unit it is addressed to ('' if no 主送 line follows)."""
+    rules = vocab["notices"]
+    for i in range(len(cover)):
+        for width in range(1, TITLE_WINDOW + 1):
+            text = "".join(cover[i : i + width])
+            m = next((m for t in rules["titles"] if (m := re.match(t, text))), None)
+            if m:
+                below = (re.match(rules["addressee"], line) for line in cover[i + width : i + width + 3])
+                names = [clean_name(a.group("dept"), vocab) for a in below if a]
+                return text, int(m.group("year")), next((n for n in names if is_org_name(n, vocab)), "")
+    return None
 
 
 @cache

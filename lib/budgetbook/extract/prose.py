@@ -55,12 +55,12 @@ _TOTALS = {"revenue.total", "expenditure.total"}
 _SCOPED = ("revenue.", "expenditure.", "project")  # "三公", 机关运行经费… are defined on fiscal funds anyway
 _SOURCES = set(REVENUE_PARTS)
 _ZERO = re.compile(r"(?:无|未安排|未编列|没有|未发生|未开支|不存在|不编制|未编制|不安排)")
-_PROJECT_TAIL = re.compile(r"(?:共计|合计|共|计|为|安排|预算数?|金额)+$")
+_PROJECT_TAIL = re.compile(r"(?:共计|合计|共|计|为|安排|预算数?|金额|实际支出数?|执行数)+$")
 _BASIS = [
     ("adjusted", ("调整预算", "全年预算", "调整后")),
     ("budget", ("年初预算",)),
     ("actual", ("决算", "执行数", "实际支出", "实际完成", "执行")),
-    ("budget", ("预算数", "预算批复")),
+    ("budget", ("预算数", "预算批复", "预算指标")),
 ]
 DEFAULT_BASIS = {"budget": "budget", "final_account": "actual", "self_evaluation": "actual"}
 MAX_PROJECT_NAME = 40
@@ -413,14 +413,14 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
             _emit(ctx, measure, fig.value, fig.unit, evidence, year=year, basis=basis)
         return
     if found is not None and ctx.projects and not found[0].item:
-        name = project_name(label)
+        name = project_name(label, tail=False)
         if len(name) > len(found[0].phrase) and name.endswith(found[0].phrase):
             found = None  # 临时人员经费 in a list of projects is a project, not 人员经费
         elif "expenditure.project" in found[0].measures and "项目" not in found[0].phrase:
             found = None  # 专项业务经费 in a list of projects is one of them, not their total
     if found is not None:
         term = found[0]
-        item = term.phrase if term.item else ""
+        item = term.phrase if term.item else rated_project(label, term)
         basis = term.basis or basis
         for measure in term.measures:
             unit = count_unit(measure, fig.unit) if fig.kind == "count" else fig.unit
@@ -434,6 +434,9 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
     if fig.kind == "money" and ctx.projects:
         name = project_key(project_name(label))
         if name and not is_category(name) and not _stated_project(name, fig.value, ctx):
+            listed = next((f for f in reversed(ctx.facts) if f.measure == "expenditure.project"), None)
+            if listed is not None and not basis_of(label, ""):
+                basis = listed.basis  # 项目年初预算…，其中：部门预算项目3683.76万元: the list's basis
             _emit(ctx, "project", fig.value, fig.unit, evidence, item=name, year=year, basis=basis)
 
 
@@ -594,15 +597,27 @@ def project_key(name: str) -> str:
 def is_category(name: str) -> bool:
     """其他经转类, 特定目标类: a category of projects, not a project; 上缴上级支出: a kind of spending."""
     categories = load("tables")["project_categories"]
-    if name in load("measures")["projects"]["not_projects"]:
-        return True  # 上缴上级支出: a spending kind of the template
+    words = load("measures")["projects"]
+    if name in words["not_projects"] or name in words["not_names"]:
+        return True  # 上缴上级支出: a spending kind of the template; 到位资金: an amount of the list's funds
     return name in categories["names"] or (name.endswith(tuple(categories["endings"])) and len(name) <= 8)
 
 
-def project_name(label: str) -> str:
-    """A project's name from the label before its amount: connectors, list numbers and trailing words removed."""
+_RATED = re.compile(r"(?:项目|经费|专项|专项资金)$")
+
+
+def rated_project(label: str, term: Term) -> str:
+    """The project a rate is of (食品安全检测能力建设项目预算执行率为77.77%), or '' for the department's."""
+    if "budget.execution_rate" not in term.measures or term.phrase not in label:
+        return ""
+    owner = project_name(label[: label.rfind(term.phrase)].rstrip("的"), tail=False)
+    return owner if _RATED.search(owner) and owner not in ("项目", "专项") else ""
+
+
+def project_name(label: str, tail: bool = True) -> str:
+    """A project's name from the label before its amount: connectors, list numbers (and trailing words) removed."""
     name = _project_lead().sub("", label.strip()).strip("，、：:；。（）() ")
-    name = _PROJECT_TAIL.sub("", name).strip("，、：: ")
+    name = _PROJECT_TAIL.sub("", name).strip("，、：: ") if tail else name
     if not 2 <= len(name) <= MAX_PROJECT_NAME or re.search(r"[，。；：]|其中|合计|总计", name):
         return ""
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", name):

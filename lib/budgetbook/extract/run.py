@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from budgetbook.document import Block, Document, Paragraph, Table
 from budgetbook.extract.facts import Fact
 from budgetbook.extract.identity import Identity, identify
-from budgetbook.extract.indicators import indicator_rows
+from budgetbook.extract.indicators import funds_facts, indicator_rows
 from budgetbook.extract.prose import Context, extract_paragraph, figures, scope_of
 from budgetbook.extract.tables import read_table, table_kind
 from budgetbook.outline import heading_rank
@@ -31,7 +31,9 @@ def extract_document(doc: Document) -> Extraction:
     indicators, cells = [], []
     for table_id, (table, unit) in enumerate(zip(doc.tables, units_in_force(doc.tables), strict=True), start=1):
         read = replace(table, unit=unit) if unit != table.unit else table
-        table_facts, table_cells = read_table(read, table_id, identity.fiscal_year, identity.doc_kind)
+        funds = funds_facts(read, table_id, identity.fiscal_year)  # a project's self-evaluation form
+        year, kind = identity.fiscal_year, identity.doc_kind
+        table_facts, table_cells = (funds, []) if funds else read_table(read, table_id, year, kind)
         facts.extend(ocr_marked(table_facts, read))
         cells.extend(table_cells)
         indicators.extend({**row, "location": f"t{table_id} {row['location']}"} for row in indicator_rows(table))

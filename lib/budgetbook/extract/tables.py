@@ -307,6 +307,8 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
     facts: list[Fact] = []
     carryover = ctx.carryover
     sides = lay.labels or [-1]  # no text column: every column holds amounts (上海 三公 table)
+    if ctx.kind.projects == "all":
+        sides = _project_column(lay) or sides  # 项目单位 | 项目内容 | 支出功能科目 | … | 金额: the project's column
     for side, label_col in enumerate(sides):
         if side > 0 and ctx.kind.first_side_only:
             break
@@ -363,6 +365,13 @@ def row_code(row: list[str], codes: list[int], label: str = "") -> str:
 
 def _row_level(code: str, total: bool) -> str:
     return "合计" if total else _LEVELS.get(len(code), "")
+
+
+def _project_column(lay: Layout) -> list[int]:
+    """The label column headed 项目名称 / 项目内容 when a project list has several label columns."""
+    words = load("tables")["columns"]["project_names"]
+    found = [j for j in lay.labels if any(clean_label(h[j]) in words for h in lay.headers if j < len(h))]
+    return found[:1] if len(lay.labels) > 1 else []
 
 
 def _entity_columns(lay: Layout) -> list[int]:

@@ -30,6 +30,8 @@ LINE_SHARE_H = 1 / 25  # a horizontal ruling is at least this share of the page 
 LINE_SHARE_V = 1 / 60  # a vertical ruling is at least this share of the page height
 TURN_CONFIDENCE = 0.8  # text read this badly after turning a page was turned the wrong way
 MERGE_PX = 6  # rulings closer than this (pixels) are one
+SEAL_RED = 60  # a pixel whose red exceeds its green and blue by this much is seal ink (red stamps)
+SEAL_MIN_RED = 120  # … and is this red at least (dark text under a seal stays)
 INSTALL_HINT = "install the OCR extra to read it: pip install -e '.[ocr]' (make install does)"
 
 
@@ -194,7 +196,7 @@ def read_page_image(image, page, marks: OcrMarks) -> None:
     """OCR one page image into `page.items` (lines and tables, in PDF points)."""
     from budgetbook.readers.pdf import _Line, _PageTable
 
-    rgb = image[:, :, :3] if image.ndim == 3 else image
+    rgb = without_seals(image[:, :, :3] if image.ndim == 3 else image)
     boxes = recognise(rgb)
     if sum(b.bottom - b.top > 1.5 * (b.x1 - b.x0) for b in boxes) > len(boxes) / 2:
         rgb = upright(rgb)  # a landscape table printed across a portrait page
@@ -231,6 +233,24 @@ def read_page_image(image, page, marks: OcrMarks) -> None:
     page.items = items
     page.chars = sum(len(b.text) for b in boxes)
     marks.pages.add(page.number)
+
+
+def without_seals(image):
+    """The page image (BGR, as pdfium renders it) with red ink (official seals stamped over text
+    and tables) turned white, so that the recogniser reads the black print under a seal and not
+    the seal's own words."""
+    import numpy as np
+
+    if image.ndim != 3:
+        return image
+    channels = image.astype(np.int16)
+    blue, green, red = channels[:, :, 0], channels[:, :, 1], channels[:, :, 2]  # pdfium renders BGR
+    seal = (red >= SEAL_MIN_RED) & (red - np.maximum(green, blue) >= SEAL_RED)
+    if not seal.any():
+        return image
+    out = image.copy()
+    out[seal] = 255
+    return out
 
 
 def upright(image):
