@@ -196,6 +196,12 @@ def test_the_units_years_and_kinds_of_evaluations_and_a_notice() -> None:
                 ("budget.execution_rate", "食品安全检测能力建设项目", "actual", 77.77),
             ],
         ),
+        (
+            2022,
+            "基本支出挤占挪用项目资金；项目之间互相调剂使用资金，项目资金未按申报用途使用。“互联网+明厨亮灶”"
+            "项目资金实际用于放心肉智能监管平台服务数据项目支出32.04万元。",
+            [("project", "放心肉智能监管平台服务数据项目", "actual", 32.04)],  # that project's, not the total
+        ),
     ],
 )
 def test_what_an_evaluation_says_of_the_projects_funds(year: int, text: str, expected: list[tuple]) -> None:

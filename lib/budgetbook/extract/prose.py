@@ -412,6 +412,10 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         for measure in ctx.base.measures:  # 压减公用经费后安排36万元
             _emit(ctx, measure, fig.value, fig.unit, evidence, year=year, basis=basis)
         return
+    used = _USED_FOR.search(label) if found is not None and "expenditure.project" in found[0].measures else None
+    if used and fig.kind == "money":  # 项目资金实际用于放心肉智能监管平台服务数据项目支出32.04万元: that project's
+        _emit(ctx, "project", fig.value, fig.unit, evidence, item=used.group("name"), year=year, basis=basis)
+        return
     if found is not None and ctx.projects and not found[0].item:
         name = project_name(label, tail=False)
         if len(name) > len(found[0].phrase) and name.endswith(found[0].phrase):
@@ -603,6 +607,7 @@ def is_category(name: str) -> bool:
     return name in categories["names"] or (name.endswith(tuple(categories["endings"])) and len(name) <= 8)
 
 
+_USED_FOR = re.compile(r"用于(?P<name>[^，。；、：:“”\"]{2,40}?项目)支出$")
 _RATED = re.compile(r"(?:项目|经费|专项|专项资金)$")
 
 
