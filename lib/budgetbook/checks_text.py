@@ -140,11 +140,19 @@ def year_checks(documents: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Findi
 def headings(paragraphs: pd.DataFrame) -> pd.DataFrame:
     """The paragraphs a reader takes for headings: numbered and short, the 目录's entries, the cover's lines
     (column `cover`)."""
-    text = paragraphs.text.fillna("")
-    numbered = text.map(lambda t: heading_rank(t) is not None and len(t) <= 60 and "。" not in t)
-    first = paragraphs.groupby("doc_id").block.transform("min")
-    cover = (paragraphs.block <= first + 3) & (text.str.len() <= 40)
-    return paragraphs.assign(cover=cover).loc[numbered | cover | (paragraphs.section.fillna("") == TOC)]
+    if paragraphs.empty:
+        return paragraphs.assign(cover=pd.Series(dtype=bool))
+    text = paragraphs.text.fillna("").astype(str)
+    numbered = pd.Series(
+        [heading_rank(t) is not None and len(t) <= 60 and "。" not in t for t in text],
+        index=paragraphs.index,
+        dtype=bool,
+    )
+    block = pd.to_numeric(paragraphs.block, errors="coerce").astype(float)
+    first = block.groupby(paragraphs.doc_id).transform("min")
+    cover = ((block <= first + 3) & (text.str.len() <= 40)).fillna(False).astype(bool)
+    toc = (paragraphs.section.fillna("").astype(str) == TOC).astype(bool)
+    return paragraphs.assign(cover=cover).loc[numbered | cover | toc]
 
 
 def _own_years(text: str) -> Iterator[tuple[re.Match, int]]:

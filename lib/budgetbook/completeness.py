@@ -293,7 +293,9 @@ def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
             t = by_table.get((doc_id, table.table_id))
             if not standard_table(str(table.title or ""), skip) or t is None or not _is_empty(t):
                 continue
-            near = ps.loc[(ps.block >= table.block - 2) & (ps.block <= table.block + 3)].text.fillna("")
+            block = ps.block.fillna(-(10**9)) if not pd.isna(table.block) else None
+            near = ps.loc[(block >= table.block - 2) & (block <= table.block + 3)] if block is not None else ps.iloc[:0]
+            near = near.text.fillna("")
             own = [*t.text.fillna(""), str(table.caption or ""), *near]
             if any(statement.search(normalize(x)) for x in own):
                 continue
