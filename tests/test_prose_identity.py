@@ -241,3 +241,13 @@ def test_a_zero_needs_no_unit() -> None:
     assert facts[("sangong.overseas", "")] == [0]
     assert got("国有资本经营预算拨款支出预算为0。") == {("expenditure.total", ""): [0]}
     assert got("本年安排10万元。") == {}
+
+
+def test_the_basis_is_the_one_the_figures_own_clause_names() -> None:
+    # 佛山市轨道交通局 2019 final account: the 0 is the budget, the 0.16 the outturn
+    facts = read(
+        "2019年度“三公”经费支出决算大于预算数的主要情况：因为我局为2019年新成立单位，成立时间晚于预算数制定时间，预算数为0，"
+        "因此，“三公”经费支出的决算数大于预算数。",
+        year=2019,
+    )
+    assert [(f.measure, f.basis, f.value) for f in facts if f.measure == "sangong.total"] == [("sangong.total", "budget", 0)]

@@ -361,7 +361,8 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         return
     if fig.kind == "percent" and _share(fig, label, evidence, topic, ctx):
         return
-    basis = basis_of(label, ctx.doc_kind)
+    # the basis the figure's own clause names (…决算大于预算数的情况：…预算数为0), else the label's
+    basis = basis_of(_CLAUSE_BREAK.split(label)[-1], "") or basis_of(label, ctx.doc_kind)
     year = year_of(label, before, ctx)
     found = (
         count_term(fig, label, after, topic, ctx.after_count)
