@@ -247,3 +247,15 @@ def test_run_keeps_the_reports_of_departments_whose_inputs_did_not_change(raw: P
     assert second.failures == [] and second.skipped == ["怀来县人民政府办公室"]
     assert [p.parent.name for p in second.executed if p.name == REPORT] == ["株洲市人民政府办公室"]
     assert (reports / "怀来县人民政府办公室" / REPORT).stat().st_mtime_ns == kept
+
+
+def test_a_numpy_scalar_in_a_read_document_is_cached_as_its_value() -> None:
+    """An OCR'd table's line counted over an image array is np.int64: the cache keeps the number."""
+    import numpy as np
+
+    from budgetbook.cache import decode, encode
+    from budgetbook.document import Document, Location, Paragraph
+
+    doc = Document("d", "d.pdf", "pdf", "0" * 64, 1, [Paragraph("收入总计100万元", Location(np.int64(4), 1))])
+    back, _ = decode(encode(doc, None))
+    assert back.blocks[0].location == Location(4, 1) and type(back.blocks[0].location.line) is int

@@ -150,7 +150,14 @@ def encode(doc: Document, extraction: Extraction | None) -> bytes:
         "blocks": blocks,
         "extraction": dataclasses.asdict(extraction) if extraction is not None else None,
     }
-    return gzip.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), compresslevel=5)
+    return gzip.compress(json.dumps(record, ensure_ascii=False, default=_plain).encode("utf-8"), compresslevel=5)
+
+
+def _plain(value: object) -> object:
+    """A NumPy scalar a reader let through (a line number counted over an array) as its Python value."""
+    if hasattr(value, "item") and callable(value.item):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} cannot be cached")
 
 
 def _location(d: dict) -> Location:

@@ -227,7 +227,7 @@ def read_page_image(image, page, marks: OcrMarks) -> None:
                 if text:
                     key = (page.number, squash(text))
                     marks.cells[key] = min(conf, marks.cells.get(key, 1.0))
-        above = sum(ln.bottom <= grid.ys[0] / SCALE + 1 for ln in items if isinstance(ln, _Line))
+        above = int(sum(ln.bottom <= grid.ys[0] / SCALE + 1 for ln in items if isinstance(ln, _Line)))  # not np.int64
         items.append(_PageTable(rows, grid.ys[0] / SCALE, grid.ys[-1] / SCALE, page.number, above + 1))
     items.sort(key=lambda it: it.top)
     page.items = items
