@@ -595,8 +595,10 @@ def _other_scopes(facts: pd.DataFrame) -> dict[tuple, list[float]]:
 
 
 def _explained(f: pd.Series, others: dict[tuple, list[float]]) -> bool:
-    values = others.get((f.doc_id, f.measure, f["item"], f.year), [])
-    return f.source == "prose" and any(abs(v - f.value) <= max(f.precision, 0.005) + 1e-9 for v in values)
+    if f.source != "prose":
+        return False
+    value, allowed = f.value, max(f.precision, 0.005) + 1e-9  # read once, not per value compared
+    return any(abs(v - value) <= allowed for v in others.get((f.doc_id, f.measure, f["item"], f.year), []))
 
 
 def _twice(doc_id: str, measure: str, g: pd.DataFrame, tol: Tolerance) -> Finding:
