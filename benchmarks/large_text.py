@@ -5,7 +5,8 @@
 Builds a text document of about MB megabytes from the seed disclosures and reads it the way a run
 does (reader, extraction, frames and audit), each kind in a fresh process. Prints, per kind, the
 size, what was found, the seconds of the read and of the frames with the audit, the seconds per MB,
-and the peak resident memory of the process. Kinds:
+the CPU seconds of the process (on a loaded machine the fairer figure) and its peak resident
+memory. Kinds:
 - prose: one disclosure, then its paragraphs without figures again and again (a long report);
 - dense: every seed disclosure, again and again (figures and tables on every page);
 - line:  the seed disclosures with their line breaks removed (one enormous paragraph per copy).
@@ -53,10 +54,12 @@ def child(path: Path) -> None:
     start = time.perf_counter()
     frames = build_frames([doc] if doc else [], {doc.doc_id: extraction} if doc and extraction else {}, problems)
     audit = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     print(
         f"paragraphs={len(frames['paragraphs'])} tables={len(frames['tables'])} facts={len(frames['facts'])} "
-        f"checks={len(frames['checks'])} problems={len(problems)} read={read:.1f} audit={audit:.1f} peak={peak:.0f}"
+        f"checks={len(frames['checks'])} problems={len(problems)} read={read:.1f} audit={audit:.1f} "
+        f"cpu={cpu:.1f} peak={peak:.0f}"
     )
 
 

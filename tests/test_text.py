@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from budgetbook.text import join_lines, normalize, parse_number, squash
 
@@ -55,3 +57,42 @@ def test_join_lines_keeps_cjk_tight_and_latin_words_apart() -> None:
 
 def test_squash_removes_all_space() -> None:
     assert squash("收 入 总 计") == "收入总计"
+
+
+# --- normalize skips the steps that cannot change a text: same result as every step, always --------
+
+_PIECES = [
+    *" \t\r\n\x0b\x07\u3000\u00a0\u200b.,，%():;!?（）：；！？-－0123456789万元萬〇合计經費ａ１％．",
+    "1 234 567",
+    "12 .5",
+    "3 %",
+    "1,200,000",
+    "經(jīng)",
+    "\u202e",
+]
+
+
+def _every_step(text: str) -> str:
+    """normalize as a plain chain of all its steps (the reference the guarded version must equal)."""
+    from budgetbook import text as t
+
+    if not text:
+        return ""
+    out = t.simplify(text.translate(t._CONTROLS)).translate(t._TABLE)
+    out = t._SPACE_RUN.sub(" ", out).strip()
+    out = t._SPACE_NEAR_WIDE.sub("", out)
+    out = t._SPACED_DECIMAL.sub(".", out)
+    out = t._SPACED_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), out)
+    out = t._THOUSANDS.sub("", out)
+    out = t._SPACE_BEFORE_PERCENT.sub("", out)
+    return t._ASCII_PUNCT_RE.sub(lambda m: t._ASCII_PUNCT_NEAR_CJK[m.group(0)], out)
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=20), st.integers(min_value=0, max_value=300))
+@settings(max_examples=300, deadline=None)
+def test_normalize_equals_every_step(pieces: list[str], pad: int) -> None:
+    text = "".join(pieces)
+    long = "预" * pad + text  # past the remembered length too
+    assert normalize(text) == _every_step(text)
+    assert normalize(long) == _every_step(long)
+    assert normalize(text) == normalize(text)  # the remembered answer is the computed one

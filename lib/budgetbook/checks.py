@@ -700,8 +700,9 @@ def scoped_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
 def _without_unit_slips(g: pd.DataFrame) -> pd.DataFrame:
     """Drop values that are another value of the group read in the wrong unit (元 taken as 万元)."""
     values = list(g.value)
-    slip = [any(v and abs(v - 10000 * w) <= 0.5 * abs(w) * 1e-3 + 1e-6 for w in values if w) for v in values]
-    return g.loc[[not x for x in slip]]
+    distinct = list(dict.fromkeys(values))  # each value judged once against each other value once, not row by row
+    slip = {v: any(v and abs(v - 10000 * w) <= 0.5 * abs(w) * 1e-3 + 1e-6 for w in distinct if w) for v in distinct}
+    return g.loc[[not slip[v] for v in values]]
 
 
 def _sources() -> set[str]:
@@ -719,12 +720,16 @@ def _one_per_table(g: pd.DataFrame) -> pd.DataFrame:
 def _other_scopes(facts: pd.DataFrame) -> dict[tuple, list[float]]:
     """Values of each (document, measure, item, year) stated for a narrower scope or in a scoped context."""
     narrow = facts.loc[(facts.scope != "") | (facts.context != "")]
-    return {k: list(g.value) for k, g in narrow.groupby(["doc_id", "measure", "item", "year"], sort=False)}
+    # each value once: a long document restates its figures, and every figure compared scans the list
+    groups = narrow.groupby(["doc_id", "measure", "item", "year"], sort=False)
+    return {k: list(dict.fromkeys(g.value)) for k, g in groups}
 
 
 def _explained(f: pd.Series, others: dict[tuple, list[float]]) -> bool:
-    values = others.get((f.doc_id, f.measure, f["item"], f.year), [])
-    return f.source == "prose" and any(abs(v - f.value) <= max(f.precision, 0.005) + 1e-9 for v in values)
+    if f.source != "prose":
+        return False
+    value, allowed = f.value, max(f.precision, 0.005) + 1e-9  # read once, not per value compared
+    return any(abs(v - value) <= allowed for v in others.get((f.doc_id, f.measure, f["item"], f.year), []))
 
 
 def _twice(doc_id: str, measure: str, g: pd.DataFrame, tol: Tolerance) -> Finding:

@@ -9,7 +9,7 @@ to one canonical form; callers keep the original text for evidence.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 # Full-width ASCII block (！ to ～) to ASCII, except the CJK punctuation that Chinese
 # text uses as its own (（）：；，！？ stay full-width; ASCII forms are mapped to them below).
@@ -44,24 +44,50 @@ _CONTROLS = {
 }
 
 
+def _any_of(table: dict[int, str | None]) -> re.Pattern[str]:
+    """A pattern finding any character a translation table changes (a search is far cheaper than a translate)."""
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]")
+
+
+_HAS_CONTROL = _any_of(_CONTROLS)
+_HAS_TABLE = _any_of(_TABLE)
+# Texts up to this length are remembered: cells and lines are normalised again by every test that
+# looks at them, and tables repeat their labels and figures. Longer texts are rarely seen twice.
+_REMEMBERED_LEN = 256
+
+
 def strip_controls(text: str) -> str:
     """`text` without control characters (tab, line feed and carriage return kept; page breaks as spaces)."""
-    return text.translate(_CONTROLS) if text else text
+    return text.translate(_CONTROLS) if text and _HAS_CONTROL.search(text) else text
 
 
 def normalize(text: str) -> str:
     """Return the canonical form of `text`: ASCII digits, CJK punctuation, no layout spaces."""
     if not text:
         return ""
-    out = simplify(strip_controls(text)).translate(_TABLE)
-    out = _SPACE_RUN.sub(" ", out).strip()
-    out = _SPACE_NEAR_WIDE.sub("", out)
-    out = _SPACED_DECIMAL.sub(".", out)
-    out = _SPACED_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), out)
-    out = _THOUSANDS.sub("", out)
-    out = _SPACE_BEFORE_PERCENT.sub("", out)
-    out = _ASCII_PUNCT_RE.sub(lambda m: _ASCII_PUNCT_NEAR_CJK[m.group(0)], out)
-    return out
+    return _normalize_short(text) if len(text) <= _REMEMBERED_LEN else _normalize(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    """`normalize` proper; each step runs only when its text holds what the step changes."""
+    out = simplify(strip_controls(text))
+    if _HAS_TABLE.search(out):
+        out = out.translate(_TABLE)
+    out = (_SPACE_RUN.sub(" ", out) if _SPACE_RUN.search(out) else out).strip()
+    if " " in out:
+        out = _SPACE_NEAR_WIDE.sub("", out)
+    if " " in out:  # without a space left the three steps below change nothing
+        out = _SPACED_DECIMAL.sub(".", out)
+        out = _SPACED_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), out)
+        out = _SPACE_BEFORE_PERCENT.sub("", out) if "%" in out else out
+    if "," in out or "，" in out:
+        out = _THOUSANDS.sub("", out)
+    return _ASCII_PUNCT_RE.sub(lambda m: _ASCII_PUNCT_NEAR_CJK[m.group(0)], out)
 
 
 # A converter's pinyin gloss after a character: 經(jīng)費, 萬(wàn)元. Lower-case syllables, at most
@@ -107,9 +133,12 @@ def join_lines(parts: list[str]) -> str:
     return out
 
 
+_WHITE_SPACE = re.compile(r"\s+")
+
+
 def squash(text: str) -> str:
     """Remove every kind of white space (for comparing labels and cells)."""
-    return re.sub(r"\s+", "", normalize(text))
+    return _WHITE_SPACE.sub("", normalize(text))
 
 
 _AMOUNT = re.compile(r"^[（(]?([-−－]?)\s*(\d+(?:\.\d+)?)[)）]?$")
