@@ -17,7 +17,7 @@ from budgetbook.text import squash
 
 FIELDS = ("level1", "level2", "level3", "description", "target", "actual", "weight", "score")
 _POINTS = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
-_REFERENCE = re.compile(r"^(?:\[[^\]]*\]|【[^】]*】)|\S*?字?【\d{4}】\d+号\s*")
+_REFERENCE = re.compile(r"^(?:\[[^\]]*\]|【[^】]*】)|\S*?字?【\d{4}】\d+[号號]\s*")  # 號: a traditional copy
 _TITLE_TAIL = re.compile(r"(?:项目)?(?:支出)?绩效(?:目标|自评|评价)(?:申报)?表.*$")
 _DEPARTMENT_WIDE = ("整体支出", "部门整体")
 
