@@ -280,29 +280,41 @@ def variants(originals, tmp_path_factory) -> dict[str, list[tuple[str, Extractio
     return out
 
 
-# One cell per line loses a row's position when it opens with empty cells that a blank line
-# above the table can also explain; one seed's form-like table is read shifted (92% of its facts).
-AMBIGUOUS = "one cell per line"
-
-
-@pytest.mark.parametrize(
-    "dress",
-    [
-        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="leading empty cells are ambiguous"))
-        if d == AMBIGUOUS
-        else d
-        for d in DRESSES
-    ],
-)
+@pytest.mark.parametrize("dress", DRESSES)
 def test_the_same_figures_in_every_dress(dress: str, variants) -> None:
     low = [(doc_id, f"{recall(o, v):.1%}") for doc_id, o, v in variants[dress] if recall(o, v) < MIN_RECALL]
     assert not low, low
 
 
-def test_one_cell_per_line_stays_close(variants) -> None:
-    """The known shortfall of one dress, bounded: 95% on average and 90% for every document."""
-    rates = [recall(o, v) for _, o, v in variants[AMBIGUOUS]]
-    assert sum(rates) / len(rates) >= MIN_RECALL and min(rates) >= 0.9, rates
+def indicator_keys(extraction: Extraction) -> Counter:
+    return Counter(
+        tuple(normalize(r[k]) for k in ("project", "level1", "level2", "level3", "target", "actual"))
+        for r in extraction.indicators
+    )
+
+
+# One cell per line: a form whose 年度总体目标 is a long sentence is cut there, so its indicator grid
+# is read as a table of its own without the 项目名称 above (rows found, project name lost).
+CUT_FORMS = "one cell per line"
+
+
+@pytest.mark.parametrize(
+    "dress",
+    [
+        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="a form cut by a long cell loses its project"))
+        if d == CUT_FORMS
+        else d
+        for d in DRESSES
+    ],
+)
+def test_the_same_indicators_in_every_dress(dress: str, variants) -> None:
+    """The rows of 绩效目标表 / 自评表 land under indicators in every dress, flattened forms included."""
+    low = []
+    for doc_id, o, v in variants[dress]:
+        want, got = indicator_keys(o), indicator_keys(v)
+        if sum((want & got).values()) < MIN_RECALL * sum(want.values()):
+            low.append((doc_id, sum(want.values()), sum((want & got).values())))
+    assert not low, low
 
 
 @pytest.mark.parametrize("dress", DRESSES)

@@ -23,7 +23,7 @@ from budgetbook.text import parse_number, squash
 
 FIELDS = ("level1", "level2", "level3", "description", "target", "actual", "weight", "score")
 _POINTS = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
-_REFERENCE = re.compile(r"^(?:\[[^\]]*\]|【[^】]*】)|\S*?字?【\d{4}】\d+号\s*")
+_REFERENCE = re.compile(r"^(?:\[[^\]]*\]|【[^】]*】)|\S*?字?【\d{4}】\d+[号號]\s*")  # 號: a traditional copy
 _TITLE_TAIL = re.compile(r"(?:项目)?(?:支出)?绩效(?:目标|自评|评价)(?:申报)?表.*$")
 _DEPARTMENT_WIDE = ("整体支出", "部门整体")
 
@@ -36,7 +36,9 @@ def indicator_rows(table: Table) -> list[dict]:
         if "level1" in columns and ("level3" in columns or "level2" in columns):
             for above in table.rows[max(0, h - 2) : h]:  # a two-row header: 单位（项目）名称 above
                 if sum(bool(c.strip()) for c in above) >= 3:  # not a form's 项目名称 | X line
-                    columns = {**_columns(above, vocab), **columns}
+                    # over a cell merged down into the header row, not over a header cell of its own
+                    spans = {f: j for f, j in _columns(above, vocab).items() if j >= len(row) or not row[j].strip()}
+                    columns = {**spans, **columns}
             return _rows(table, h, columns, vocab)
     return []
 

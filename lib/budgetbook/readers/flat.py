@@ -29,10 +29,13 @@ _GAP = re.compile(r"(?: {2,}|\t|\u3000+)")
 _NUMBER = re.compile(r"^[（(]?[-−－]?\d[\d,，]*(?:\.\d+)?[)）]?%?$")
 _DASH = {"-", "—", "——", "--", "－", "/", "…", "*"}
 _SENTENCE = re.compile(r"[。；]$|[，,；].*[，,；]")
+_CLAUSE = re.compile(r"[，,。；：]")
 MAX_CELL_LINE = 40  # a line of a one-cell-per-line table
+MAX_LONG_CELL = 80  # a longer cell line without a clause break (a project name with its codes)
 MAX_COLUMNS = 30
 MIN_DATA_ROWS = 2
 MIN_AGREEMENT = 0.9
+MIN_SLACK_ROWS = 5  # data rows a table needs before one of them may hold figures without a label
 MIN_BLANK_ROWS = 3  # aligned lines enough to be a table even without a figure (a table of blanks)
 MAX_LONE = 8  # label-only rows in a row
 
@@ -141,12 +144,13 @@ def _one_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int]
 def _is_cell_line(line: str) -> bool:
     s = normalize(line)
     unit_line = bool(unit_of(s)) and (s.startswith(("单位", "金额单位", "计量单位", "（单位", "(单位")) or is_issuer(s))
-    return len(s) <= MAX_CELL_LINE and not _SENTENCE.search(s) and not is_title(s) and not unit_line
+    short = len(s) <= MAX_CELL_LINE or (len(s) <= MAX_LONG_CELL and not _CLAUSE.search(s))
+    return short and not _SENTENCE.search(s) and not is_title(s) and not unit_line
 
 
 def _cell_per_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
     first = normalize(lines[i])
-    if not first or first == "|" or is_figure(first) or not _is_cell_line(lines[i]) or heading_rank(first) == 1:
+    if not first or is_figure(first) or not _is_cell_line(lines[i]) or heading_rank(first) == 1:
         return None
     cells: list[tuple[str, int]] = []  # (cell, line index)
     j = i
@@ -154,15 +158,15 @@ def _cell_per_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table,
         if lines[j].strip() != "|":
             cells.append((lines[j].strip(), j))
         j += 1
-    if sum(is_figure(c) for c, _ in cells) < 2 * MIN_DATA_ROWS:
-        return None
-    found = _period(cells)
-    blanks = 0
-    while found is None and blanks < MAX_COLUMNS and i - blanks > 0 and not lines[i - blanks - 1].strip():
-        blanks += 1  # the table may open with empty cells, taken for blank lines above it
-        found = _period([("", i)] * blanks + cells)
-    if found is None:
+    if sum(is_figure(c) for c, _ in cells) < 2 * MIN_DATA_ROWS:  # a grid of indicators may hold no figure
+        return _form(cells, numbers, j) if _indicator_grid([c for c, _ in cells]) else None
+    above = 0  # the table may open with empty cells, taken for blank lines above it
+    while above < MAX_COLUMNS and i - above > 0 and not lines[i - above - 1].strip():
+        above += 1
+    fitted = _aligned_period(cells, i, above)
+    if fitted is None:
         return _form(cells, numbers, j)
+    blanks, found = fitted
     cells = [("", i)] * blanks + cells
     n, n_rows = found
     rows = [[c for c, _ in cells[r * n : (r + 1) * n]] for r in range(n_rows)]
@@ -171,14 +175,105 @@ def _cell_per_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table,
     return _table(rows, locs), end
 
 
+def _aligned_period(cells: list[tuple[str, int]], i: int, above: int) -> tuple[int, tuple[int, int]] | None:
+    """(empty cells the table opens with, (columns, rows)), with at most `above` such cells.
+
+    The fewest that give a table of one kind per column; among the alignments within one row of
+    that, the first whose first column holds the labels (a row opening with empty cells read
+    shifted puts the labels last and still fits)."""
+    first = None
+    for blanks in range(above + 1):
+        found = _period([("", i)] * blanks + cells)
+        if found is None:
+            continue
+        if first is None:
+            first = (blanks, found)
+        if _labelled([("", i)] * blanks + cells, found[0]):
+            return blanks, found
+        if blanks - first[0] >= first[1][0] - 1:
+            break
+    return first
+
+
+def _labelled(cells: list[tuple[str, int]], n: int) -> bool:
+    """Whether the first filled column of the rows with figures holds text (labels), not figures."""
+    rows = [[c for c, _ in cells[r * n : (r + 1) * n]] for r in range(len(cells) // n)]
+    data = [row for row in rows if any(is_figure(c) for c in row[1:])]
+    first = min((j for row in data for j, c in enumerate(row) if c), default=0)
+    firsts = [row[first] for row in data if row[first]]
+    return sum(not is_figure(c) for c in firsts) > len(firsts) / 2
+
+
 def _form(cells: list[tuple[str, int]], numbers: list[int], end: int) -> tuple[Table, int] | None:
-    """A one-project form (绩效目标表) flattened field by field: one row of its cells in reading order,
-    so that each field's value stays right of its label."""
+    """A one-project form (绩效目标表, 自评表) flattened field by field.
+
+    Its fields become one row of its cells in reading order, so that each field's value stays
+    right of its label; its grid of indicators (一级指标 | 二级指标 | 三级指标 …) is rebuilt row by row.
+    """
     keys = set(load("tables")["forms"]["name"])
-    filled = [(c, k) for c, k in cells if c]
-    if not any(normalize(c).replace(" ", "") in keys for c, _ in filled):
+    grid = _indicator_grid([c for c, _ in cells])
+    head = cells[: grid[0]] if grid else cells
+    filled = [(c, k) for c, k in head if c]
+    if grid is None and not any(normalize(c).replace(" ", "") in keys for c, _ in filled):
         return None
-    return _table([[c for c, _ in filled]], [numbers[filled[0][1]]]), end
+    rows = [[c for c, _ in filled]] if filled else []
+    locs = [numbers[filled[0][1]]] if filled else []
+    if grid is not None:
+        start, n, n_rows = grid
+        for r in range(n_rows):
+            row = cells[start + r * n : start + (r + 1) * n]
+            rows.append([c for c, _ in row])
+            locs.append(numbers[row[0][1]])
+        after = start + n_rows * n
+        end = cells[after][1] if after < len(cells) else end
+    return _table(rows, locs), end
+
+
+def _indicator_grid(cells: list[str]) -> tuple[int, int, int] | None:
+    """(first cell, columns, rows) of the indicator grid in a flattened form, header row included.
+
+    The header row starts at 一级指标 or at a filled cell just before it (绩效指标, 项目名称); the
+    width is the one under which the most rows in a row read as indicators (see `_indicator_rows`).
+    """
+    vocab = load("tables")["indicators"]
+    texts = [squash_spaces(normalize(c)) for c in cells]
+    h = next((k for k, t in enumerate(texts) if t in vocab["level1"]), None)
+    if h is None:
+        return None
+    best: tuple[int, int, int, int] | None = None  # (indicators, -width, first cell, rows)
+    for start in range(h, max(-1, h - MAX_LONE), -1):
+        if start < h and not texts[start]:
+            break
+        for n in range(h - start + 2, MAX_COLUMNS + 1):
+            header = texts[start : start + n]
+            columns = [_header_index(header, vocab[f]) for f in ("level1", "level2", "level3")]
+            if columns[2] is None or any(is_figure(c) for c in header if c):
+                continue
+            n_rows, named = _indicator_rows(texts, start, n, columns)
+            if named and (best is None or (named, -n) > best[:2]):
+                best = (named, -n, start, n_rows)
+    return None if best is None else (best[2], -best[1], 1 + best[3])
+
+
+def _header_index(header: list[str], words: list[str]) -> int | None:
+    return next((j for j, t in enumerate(header) if t in words), None)
+
+
+def _indicator_rows(texts: list[str], start: int, n: int, columns: list[int | None]) -> tuple[int, int]:
+    """(rows, rows naming an indicator) of n cells after the header, up to the first that is no
+    indicator row: empty, opening with a figure, or with a level cell that names no level (…指标)."""
+    level = load("tables")["indicators"]["level_word"]
+    rows = named = 0
+    level1, level2, level3 = columns
+    for r in range(1, (len(texts) - start) // n):
+        row = texts[start + r * n : start + (r + 1) * n]
+        if not any(row) or is_figure(row[0]):
+            break
+        if any(row[j] and level not in row[j] for j in (level1, level2) if j is not None):
+            break
+        rows += 1
+        named += bool(row[level3])
+    return rows, named
 
 
 def _period(cells: list[tuple[str, int]]) -> tuple[int, int] | None:
@@ -233,6 +328,8 @@ def _fit(kinds: list[str], n: int) -> int | None:
     fits = sum(all(k in ("e", columns[j]) for j, k in enumerate(row)) for row in data[:end])
     unlabelled = sum("t" not in row and "f" in row for row in data[:end])  # figures need a label
     if end - fits + unlabelled > max(1, (1 - MIN_AGREEMENT) * end) or fits < MIN_DATA_ROWS:
+        return None
+    if unlabelled and end < MIN_SLACK_ROWS:  # in a short table, figures without a label are a wrong width
         return None
     return first + end
 

@@ -263,19 +263,22 @@ def is_pipe_row(line: str) -> bool:
 def _read_pipe_table(lines: list[str], i: int, blocks: list[Block], numbers: list[int]) -> int:
     """Read consecutive `| a | b |` rows starting at line index i; returns the next index.
 
-    In a table whose rows mostly lack the leading bar, a row that has one starts with an empty cell.
+    In a table whose rows lack the leading bar (`合 计 | X | X |`), a row that has one starts with an
+    empty cell (` | | 质量指标 | X |`).
     """
     start = i
     while i < len(lines) and (is_pipe_row(lines[i]) or (i > start and lines[i].strip().endswith("|"))):
         i += 1
     texts = [line.strip() for line in lines[start:i]]
-    barred = sum(t.startswith("|") for t in texts) > len(texts) / 2
+    barless = any(not t.startswith("|") and not _PIPE_RULE.match(t) for t in texts)
     rows: list[list[str]] = []
     locs: list[Location] = []
     for k, text in enumerate(texts, start=start):
         if not _PIPE_RULE.match(lines[k]):
-            text = text[1:] if barred and text.startswith("|") else text
-            rows.append([c.strip() for c in text.removesuffix("|").split("|")])
+            cells = text.removesuffix("|").split("|")
+            if text.startswith("|") and not barless:
+                cells = cells[1:]  # a leading bar; in a table of rows without one, an empty first cell
+            rows.append([c.strip() for c in cells])
             locs.append(Location(line=numbers[k]))
     if rows:
         blocks.append(with_caption(Table(rows=rows, location=locs[0], row_locations=locs), blocks))
