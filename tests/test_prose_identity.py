@@ -83,6 +83,20 @@ def test_project_list_one_paragraph_per_item() -> None:
     assert [f.value for f in facts if f.measure == "procurement.total"] == [120]
 
 
+@pytest.mark.parametrize("category", ["其他经转类专项经费", "特定目标类项目", "其他经转类", "经常性项目"])
+def test_a_category_printed_with_a_generic_word_is_not_a_project(category: str) -> None:
+    facts = read(f"项目支出360万元，具体包括：1.信息化运维项目200万元；2.{category}160万元。")
+    assert projects(facts) == {"信息化运维项目": 200}
+
+
+def test_one_rule_decides_categories_in_prose_and_tables() -> None:
+    from budgetbook.extract import prose, tables
+
+    assert tables.is_project_category is prose.is_project_category
+    assert not prose.is_project_category("信息化建设专项经费")  # a project whose name ends in a generic word
+    assert not prose.is_project_category("人才引进专项资金")
+
+
 def test_spending_kinds_listed_after_projects_are_not_projects() -> None:
     # 北京市交通委员会 2026: the template lists the 支出总表's other columns under 项目支出
     facts = document(

@@ -200,3 +200,10 @@ def test_a_hostile_department_name_is_shown_escaped_in_every_table(seeds) -> Non
     html = present.to_html(data.department_documents(frames, bad)) + data.provenance_html(frames, bad)
     html += present.to_html(data.comparison(frames))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;办公室" in html
+
+
+def test_key_figure_stated_with_another_value_names_the_other_value_and_where(seeds) -> None:
+    figures = data.key_figures(seeds, "怀化市政务服务中心").set_index(["measure", "year", "basis"])
+    assert figures.loc[("operating_costs", 2024, "budget"), "说明"] == "文中另有36.00（第58行），见校验"
+    same = data.key_figures(seeds, "株洲市人民政府办公室")
+    assert same["说明"].eq("").all()  # every figure stated once, or always with the same value

@@ -599,13 +599,20 @@ def project_key(name: str) -> str:
     return _project_code().sub("", name).strip() or name
 
 
-def is_category(name: str) -> bool:
-    """其他经转类, 特定目标类: a category of projects, not a project; 上缴上级支出: a kind of spending."""
+def is_project_category(name: str) -> bool:
+    """其他经转类, 特定目标类项目, 其他经转类专项经费: a category of projects, not a project."""
     categories = load("tables")["project_categories"]
+    bare = re.sub(categories["suffix"], "", name) or name
+    return any(
+        word in categories["names"] or (word.endswith(tuple(categories["endings"])) and len(word) <= 8)
+        for word in (name, bare)
+    )
+
+
+def is_category(name: str) -> bool:
+    """A category of projects, or a kind of spending (上缴上级支出) or an amount (到位资金) of the list."""
     words = load("measures")["projects"]
-    if name in words["not_projects"] or name in words["not_names"]:
-        return True  # 上缴上级支出: a spending kind of the template; 到位资金: an amount of the list's funds
-    return name in categories["names"] or (name.endswith(tuple(categories["endings"])) and len(name) <= 8)
+    return name in words["not_projects"] or name in words["not_names"] or is_project_category(name)
 
 
 _USED_FOR = re.compile(r"用于(?P<name>[^，。；、：:“”\"]{2,40}?项目)支出$")

@@ -22,7 +22,16 @@ from functools import cache
 from budgetbook.document import Table
 from budgetbook.extract.facts import FUNDING_SOURCES, MONEY_UNITS, Fact, count_unit, precision_of, to_wan
 from budgetbook.extract.identity import is_org_name
-from budgetbook.extract.prose import DEFAULT_BASIS, Term, basis_of, match_term, project_name, terms
+from budgetbook.extract.prose import (
+    DEFAULT_BASIS,
+    Term,
+    basis_of,
+    is_project_category,
+    match_term,
+    project_key,
+    project_name,
+    terms,
+)
 from budgetbook.extract.vocab import load
 from budgetbook.readers.captions import is_issuer
 from budgetbook.text import parse_number, squash
@@ -572,7 +581,7 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
         return _Reading(term.measures, item, term.unit, term.zero, term.basis) if _unit_fits(term.unit, path) else None
     if _is_project_row(ctx, head.label, head.total, head.in_projects):
         # two units' projects of one name are two projects: the unit goes with the name
-        name = project_item(head.raw)
+        name = project_key(head.raw.strip())
         return _Reading(("project",), f"{name}（{ctx.entity}）" if ctx.entity else name, "money", False)
     return None
 
@@ -586,20 +595,6 @@ def _source_scope(ctx: TableContext, column: str | Term) -> str:
     return next((scopes[m] for m in column.measures if m in scopes), "")
 
 
-_PROJECT_CODE = re.compile(r"^\s*[\[【(（]?[A-Za-z]{0,4}\d{6,}[\]】)）]?\s*[-－_—:：、.．]?\s*")
-
-
-def project_item(label: str) -> str:
-    """A project's name without its code (330100…-法治杭州建设 is 法治杭州建设): one project, one name."""
-    return _PROJECT_CODE.sub("", label.strip()) or label.strip()
-
-
-def is_project_category(label: str) -> bool:
-    """其他经转类, 特定目标类: a category of projects, not a project."""
-    categories = load("tables")["project_categories"]
-    return label in categories["names"] or (label.endswith(tuple(categories["endings"])) and len(label) <= 8)
-
-
 def _is_project_row(ctx: TableContext, label: str, total: bool, in_projects: bool) -> bool:
     """A row naming a project: in a project list, or after 项目支出 in a self-evaluation table."""
     wanted = ctx.kind.projects == "all" or (ctx.kind.projects == "after" and in_projects)
@@ -608,7 +603,7 @@ def _is_project_row(ctx: TableContext, label: str, total: bool, in_projects: boo
         and not total
         and bool(project_name(label))
         and not is_org_name(label, load("identity"))
-        and not is_project_category(project_item(label))
+        and not is_project_category(project_key(label.strip()))
     )
 
 

@@ -194,10 +194,14 @@ def key_figures(frames: dict[str, pd.DataFrame], department: str) -> pd.DataFram
             ]
         )
     order = {m: i for i, m in enumerate(KEY_MEASURES)}
+    ordered = facts.assign(_order=facts.measure.map(order), _prose=facts.source.ne("prose")).sort_values(
+        ["_order", "year", "basis", "_prose"]
+    )
+    others = ordered.groupby(["measure", "year", "basis"], sort=False, dropna=False).apply(
+        _other_values, include_groups=False
+    )
     first = (
-        facts.assign(_order=facts.measure.map(order), _prose=facts.source.ne("prose"))
-        .sort_values(["_order", "year", "basis", "_prose"])
-        .groupby(["measure", "year", "basis"], sort=False, dropna=False)
+        ordered.groupby(["measure", "year", "basis"], sort=False, dropna=False)
         .agg(
             value=("value", "first"),
             unit=("unit", "first"),
@@ -212,8 +216,19 @@ def key_figures(frames: dict[str, pd.DataFrame], department: str) -> pd.DataFram
     return first.assign(
         指标=first.measure.map(measure_name),
         口径=first.basis.map(basis_name),
-        说明=first["values"].map(lambda n: "" if n == 1 else f"文中有{n}个不同数值，见校验"),
+        说明=[others.get((m, y, b), "") for m, y, b in zip(first.measure, first.year, first.basis, strict=True)],
     )
+
+
+def _other_values(group: pd.DataFrame) -> str:
+    """The other values stated for the figure, each with where: 文中另有36.00（第58行）."""
+    shown, doc = group.value.iloc[0], group.doc_id.iloc[0]
+    rest = group.loc[group.value.ne(shown)].drop_duplicates("value")
+    stated = [
+        f"{row.value:,.2f}（{'' if row.doc_id == doc else f'{row.source_file} '}{readable_location(row.location)}）"
+        for row in rest.itertuples()
+    ]
+    return f"文中另有{'；'.join(stated)}，见校验" if stated else ""
 
 
 def key_figures_table(
