@@ -275,3 +275,15 @@ def test_fuzhou_fiscal_summary_is_not_the_department_total(fuzhou_petitions) -> 
     }
     whole = [f for f in fuzhou_petitions.facts if f.measure == "revenue.total" and f.source == "table"]
     assert {f.table_kind for f in whole} <= {"summary", "revenue"}
+
+
+def test_putuo_sangong_final_account_headers() -> None:
+    """上海普陀区财政局 2024 决算, p18 财政拨款“三公”经费支出决算表: a "三公" table, not the 支出决算表 its
+    title also names; 公务用车运行费 spans its two columns only, not the 公务接待费 column beside it."""
+    got = read(CORPUS / "上海普陀_2024年上海市普陀区财政局部门决算.pdf")
+    cells = {(f.measure, f.basis): f.value for f in got.facts if f.table_kind == "sangong" and f.source == "table"}
+    assert cells[("sangong.total", "budget")] == 0.95
+    assert cells[("sangong.reception", "budget")] == 0.95
+    assert cells[("sangong.vehicle_operation", "budget")] == 0.0
+    assert cells[("sangong.vehicle_purchase", "actual")] == 0.0
+    assert not [f for f in got.facts if f.measure == "expenditure.total" and f.value == 0.95]

@@ -209,12 +209,14 @@ def is_header_row(row: list[str], seen_data: bool) -> bool:
 
 
 def fill_spans(headers: list[list[str]], width: int) -> list[list[str]]:
-    """Copy a spanning header cell into the empty cells to its right that have sub-headers below."""
+    """Copy a spanning header cell into the empty cells to its right that have sub-headers below, within
+    the span of its own parent (公务用车运行费 does not spill over into the 公务接待费 column beside it)."""
     rows = [r + [""] * (width - len(r)) for r in headers]
     for i, row in enumerate(rows[:-1]):
         for j in range(1, width):
             below = any(rows[k][j] for k in range(i + 1, len(rows)))
-            if not row[j] and row[j - 1] and below:
+            parent = i == 0 or rows[i - 1][j] == rows[i - 1][j - 1]
+            if not row[j] and row[j - 1] and below and parent:
                 row[j] = row[j - 1]
     return rows
 
