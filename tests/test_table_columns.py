@@ -70,6 +70,23 @@ def test_change_columns_are_changes_of_the_total() -> None:
     assert len(got[("sangong.vehicle", 2026, "budget")]) == 1
 
 
+
+def test_audit_checks_a_table_change_against_its_columns() -> None:
+    """The change and its rate are checked against the table's own two years, and a wrong one is found."""
+    import pandas as pd
+
+    from budgetbook.checks import Tolerance, change_checks, with_groups
+
+    def audit(rows: list[list[str]]) -> list[tuple[str, str]]:
+        facts = table_facts(table("2026年一般公共预算“三公”经费支出表", rows), 9, 2026, "budget")
+        frame = with_groups(pd.DataFrame([f.record("d") for f in facts]))
+        return sorted((f.check, f.severity) for f in change_checks(frame, Tolerance.default()))
+
+    assert audit(SANGONG_WITH_CHANGE) == [("change_amount", "info"), ("change_rate", "info")]
+    wrong = [row[:] for row in SANGONG_WITH_CHANGE]
+    wrong[1][3] = "-12.00"  # 110 - 120 is -10
+    assert audit(wrong) == [("change_amount", "error"), ("change_rate", "error")]
+
 def test_change_column_of_a_summary_in_yuan() -> None:
     rows = [
         ["项目", "本年预算数", "上年预算数", "比上年增减"],
