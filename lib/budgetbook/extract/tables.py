@@ -16,7 +16,7 @@ comes from its row label and its column header, both named with the prose vocabu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from budgetbook.document import Table
@@ -139,6 +139,8 @@ def column_measure(path: list[str], topics: frozenset[str]) -> str | Term:
     subtotal = False
     for segment in reversed(segments):
         bare = _YEAR.sub("", re.sub(r"\d{4}年度?", "", segment))
+        if bare == segment and _period(segment) is not None:
+            continue  # 上年预算数, 本年决算数: an amount word of that year
         if bare in columns["own"]:
             return GENERIC
         if bare in columns["subtotal"]:
@@ -216,12 +218,14 @@ def is_header_row(row: list[str], seen_data: bool) -> bool:
 
 
 def fill_spans(headers: list[list[str]], width: int) -> list[list[str]]:
-    """Copy a spanning header cell into the empty cells to its right that have sub-headers below."""
+    """Copy a spanning header cell into the empty cells to its right that have sub-headers below, within
+    the span of its own parent (公务用车运行费 does not spill over into the 公务接待费 column beside it)."""
     rows = [r + [""] * (width - len(r)) for r in headers]
     for i, row in enumerate(rows[:-1]):
         for j in range(1, width):
             below = any(rows[k][j] for k in range(i + 1, len(rows)))
-            if not row[j] and row[j - 1] and below:
+            parent = i == 0 or rows[i - 1][j] == rows[i - 1][j - 1]
+            if not row[j] and row[j - 1] and below and parent:
                 row[j] = row[j - 1]
     return rows
 
@@ -261,6 +265,8 @@ class TableContext:
     carryover: bool = False  # reading the rows below a 上年结转 row
     entity: str = ""  # the unit whose rows are being read in a multi-unit table ("" the department)
     cells: list[dict] = field(default_factory=list)  # every numeric cell, read or not
+    headers: list[list[str]] = field(default_factory=list)  # the header rows in force
+    periods: list[tuple[int | None, str]] = field(default_factory=list)  # year rows read so far (years as rows)
 
     @property
     def factor_unit(self) -> str:
@@ -306,6 +312,7 @@ def _read_rows(ctx: TableContext) -> list[Fact]:
             block = list(table.rows[i:])
             nxt = next((k for k, r in enumerate(block[1:], 1) if is_header_row(r, True)), len(block))
             lay = layout(headers, block[:nxt], width)
+            ctx.headers = lay.headers
         seen_data = True
         row_facts, in_projects = _row(ctx, lay, i, row, in_projects)
         facts.extend(row_facts)
@@ -330,6 +337,10 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
         total = label in load("tables")["columns"]["totals"] or bool(term and set(term.measures) & _TOTAL_MEASURES)
         if total and ctx.kind.skip_totals:
             continue
+        period = row_period(label, ctx.fiscal_year, ctx.doc_kind) if term is None and not total else None
+        change = change_row(label) if term is None and not total and period is None else ""
+        if period is not None and side == 0:
+            ctx.periods.append(period)
         if term:  # a 项目支出 row opens the projects; the next measure row (公用经费) closes them
             in_projects = "expenditure.project" in term.measures
         if term and "revenue.carryover" in term.measures and side == 0:
@@ -343,7 +354,10 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             units = [clean_label(row[j]) for j in _entity_columns(lay) if j < len(row) and row[j].strip()]
             labels = units[-1:] or [clean_label(row[j]) for j in lay.labels if j < len(row)]
             ctx.entity = _entity(ctx, labels, label, term, total, bool(units))
-        head = _RowLabel(raw_label, label, term, total, in_projects, code, _row_level(code, total), label_col < 0, side)
+        level = "" if period or change else _row_level(code, total)
+        as_total = total or bool(period or change)  # a year row (2023年预算数) reads each column's measure
+        bare = label_col < 0
+        head = _RowLabel(raw_label, label, term, as_total, in_projects, code, level, bare, side, period, change)
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels or j in lay.numbers:
                 continue
@@ -413,7 +427,7 @@ def _keep_cell(
         return
     header = "/".join(p for p in path if p.strip())
     fact = facts[0] if facts else None
-    years = _YEAR.findall("".join(path))
+    year, basis = head.period or (_column_year(path, ctx.fiscal_year), "")
     ctx.cells.append(
         {
             "table_id": ctx.table_id,
@@ -422,8 +436,8 @@ def _keep_cell(
             "value": fact.value if fact else (number if "%" in text else to_wan(number, ctx.factor_unit)),
             "measure": fact.measure if fact else "",
             "item": fact.item if fact else "",
-            "year": fact.year if fact else (int(years[-1]) if years else ctx.fiscal_year),
-            "basis": fact.basis if fact else "",
+            "year": fact.year if fact else year,
+            "basis": fact.basis if fact else basis,
             "scope": fact.scope if fact else _title_scope(ctx),
             "entity": ctx.entity,
             "row_label": head.raw.strip(),
@@ -431,7 +445,7 @@ def _keep_cell(
             "row_level": head.level,
             "table_kind": ctx.kind.name,
             "column": header,
-            "change": is_change_column(header),
+            "change": is_change_column(header) or bool(head.change),
         }
     )
 
@@ -473,6 +487,8 @@ class _RowLabel:
     level: str = ""  # 类 / 款 / 项 / 合计
     bare: bool = False  # the table has no label column (a one-row "三公" table of amounts only)
     side: int = 0  # which side of a two-sided table (收入 | 支出) the row is on
+    period: tuple[int | None, str] | None = None  # a year row (2023年预算数, 上年): its year and basis
+    change: str = ""  # a change row (增减, 增减率): "amount" or "rate"
 
 
 @dataclass(frozen=True)
@@ -489,8 +505,8 @@ class _Reading:
 
 def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: list[str]) -> list[Fact]:
     header_text = "/".join(p for p in path if p.strip())
-    if is_change_column(header_text):
-        return []
+    if is_change_column(header_text) or head.change:
+        return _change_facts(ctx, i, j, text, head, path)
     reading = _reading(ctx, column_measure(path, ctx.kind.topics), head, path)
     if reading is None:
         return []
@@ -498,38 +514,189 @@ def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: l
     if value is None:
         return []
     header = "".join(path)
-    years = _YEAR.findall(header)
-    year = int(years[-1]) if years else ctx.fiscal_year
+    year = _column_year(path, ctx.fiscal_year)
     basis = basis_of(header, ctx.doc_kind) if header else DEFAULT_BASIS.get(ctx.doc_kind, "")
+    if head.period is not None:  # a table of years as rows: the row says the year
+        year, basis = head.period
     basis = reading.basis or basis
     unit = {"money": "万元", "percent": "%", "score": "分"}.get(reading.kind) or count_unit(reading.measures[0])
-    row_loc = ctx.table.row_locations[i] if i < len(ctx.table.row_locations) else ctx.table.location
-    location = f"{row_loc} t{ctx.table_id} r{i} c{j}"
-    evidence = f"{ctx.table.title}｜{head.raw.strip()}｜{header_text}｜{text.strip() or '（空）'}"
     precision = precision_of(text, ctx.factor_unit) if reading.kind == "money" and text.strip() else 0.0
     scope = reading.scope or _table_scope(ctx, reading)
-    return [
-        Fact(
-            m,
-            value,
-            unit,
-            reading.item,
-            year,
-            basis,
-            evidence,
-            location,
-            "table",
-            precision,
-            "",
-            scope,
-            ctx.entity,
-            head.code,
-            head.level,
-            ctx.kind.name,
-            header_text,
-        )
-        for m in reading.measures
-    ]
+    cell = _Cell(i, j, text, header_text, year, basis, unit, precision, scope)
+    return [_fact(ctx, head, cell, m, value, reading.item) for m in reading.measures]
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """Where a cell is and the identity its column gives it."""
+
+    row: int
+    col: int
+    text: str
+    header: str
+    year: int | None
+    basis: str
+    unit: str
+    precision: float
+    scope: str
+
+
+def _fact(ctx: TableContext, head: _RowLabel, cell: _Cell, measure: str, value: float, item: str) -> Fact:
+    row_loc = ctx.table.row_locations[cell.row] if cell.row < len(ctx.table.row_locations) else ctx.table.location
+    return Fact(
+        measure,
+        value,
+        cell.unit,
+        item,
+        cell.year,
+        cell.basis,
+        f"{ctx.table.title}｜{head.raw.strip()}｜{cell.header}｜{cell.text.strip() or '（空）'}",
+        f"{row_loc} t{ctx.table_id} r{cell.row} c{cell.col}",
+        "table",
+        cell.precision,
+        "",
+        cell.scope,
+        ctx.entity,
+        head.code,
+        head.level,
+        ctx.kind.name,
+        cell.header,
+    )
+
+
+def _change_facts(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: list[str]) -> list[Fact]:
+    """A change column's (or change row's) cell: the change of the row's (column's) measure, never a level.
+
+    Only a year-on-year change of a measure that has a change form (measures.toml `change`) is read;
+    an amount is in 万元, a rate (增减率, a figure printed with %) in percent, both signed as printed.
+    """
+    number = parse_number(text.replace("%", "").replace("％", "")) if text.strip() else None
+    changes = [p for p in path if p.strip() and _is_change_part(p)] + ([head.label] if head.change else [])
+    if number is None or not changes or not all(_compares_only(p) for p in changes):
+        return []
+    years = {y for y, _ in ctx.periods} if head.change else set()
+    if not _year_on_year(changes, ctx.headers) or (len(ctx.periods) >= 2 and len(years) < 2):
+        return []  # 2023年预算数 | 2023年决算数 | 增减: the outturn against the budget, not a change
+    level = [p for p in path if not (p.strip() and _is_change_part(p))]
+    reading = _reading(ctx, column_measure(level, ctx.kind.topics), head, level)
+    if reading is None or reading.item or reading.kind != "money":
+        return []  # a line item's change is not the department's; nothing else has a change form
+    stems = [s for m in reading.measures for s in _change_stems(m)]
+    if not stems:
+        return []
+    rate = head.change == "rate" or any(w in "".join(changes) + text for w in load("tables")["changes"]["rate"])
+    year, basis = _change_period(ctx, changes, head)
+    value = number if rate else to_wan(number, ctx.factor_unit)
+    unit, suffix = ("%", "change_pct") if rate else ("万元", "change")
+    precision = precision_of(text, "%" if rate else ctx.factor_unit)
+    cell = _Cell(i, j, text, "/".join(p for p in path if p.strip()), year, basis, unit, precision, "")
+    cell = replace(cell, scope=reading.scope or _table_scope(ctx, reading))
+    return [_fact(ctx, head, cell, f"{stem}.{suffix}", value, "") for stem in stems]
+
+
+@cache
+def _comparison() -> re.Pattern[str]:
+    return re.compile("|".join(load("tables")["changes"]["comparison"]))
+
+
+def _is_change_part(segment: str) -> bool:
+    """A header part naming a change (增减额) or the comparison it is of (2026年预算数比2025年执行数)."""
+    return is_change_column(segment) or bool(_comparison().search(squash(segment)))
+
+
+def _compares_only(segment: str) -> bool:
+    """A change header that names only the comparison: no other word (扣除中央基建投资) qualifies it."""
+    rest = re.sub(r"\d{4}年度?", "", squash(segment))
+    for word in sorted(load("tables")["changes"]["words"], key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return not re.search(r"\w", rest)
+
+
+def _year_on_year(changes: list[str], headers: list[list[str]]) -> bool:
+    """Is the change against the year before? Two years named, or 上年, say so; one year with 预算 and
+    决算 columns (2023年预算数 | 2023年决算数 | 增减) is the outturn against the budget."""
+    own = "".join(changes)
+    years = set(_YEAR.findall(own))
+    if len(years) >= 2:
+        return True
+    if len(_YEAR.findall(own)) >= 2:
+        return False  # 2023年决算数比2023年预算数
+    if _comparison().search(squash(own)):
+        return True
+    others = "".join(c for row in headers for c in row if c.strip() and not _is_change_part(c))
+    if len(set(_YEAR.findall(others))) >= 2 or any(w in others for w in load("tables")["changes"]["periods"]):
+        return True
+    return not ("预算" in others and ("决算" in others or "执行" in others))
+
+
+def _change_period(ctx: TableContext, changes: list[str], head: _RowLabel) -> tuple[int | None, str]:
+    """The year and basis of a change: the later figure's (2026年预算数比2025年执行数 → 2026, budget)."""
+    if head.change and ctx.periods:
+        return max(ctx.periods, key=lambda p: p[0] or 0)
+    own = "".join(changes)
+    years = [int(y) for y in _YEAR.findall(own)]
+    later = _comparison().split(squash(own))[0]
+    basis = basis_of(later, ctx.doc_kind) if later else DEFAULT_BASIS.get(ctx.doc_kind, "")
+    return (max(years) if years else ctx.fiscal_year), basis
+
+
+@cache
+def _change_stems_of() -> dict[str, tuple[str, ...]]:
+    """Each measure's change stems (expenditure.total → expenditure), from the vocabulary's `change`."""
+    out: dict[str, tuple[str, ...]] = {}
+    for term in terms():
+        if term.change and len(term.measures) == 1:
+            out.setdefault(term.measures[0], tuple(term.change.split("|")))
+    return out
+
+
+def _change_stems(measure: str) -> tuple[str, ...]:
+    return _change_stems_of().get(measure, ())
+
+
+def row_period(label: str, fiscal_year: int | None, doc_kind: str) -> tuple[int | None, str] | None:
+    """A label naming a year and basis (2023年预算数, 上年决算, 本年预算): (year, basis), else None."""
+    found = _period(label)
+    if found is None:
+        return None
+    year, offset, rest = found
+    if year is None:
+        if fiscal_year is None:
+            return None
+        year = fiscal_year + offset
+    return year, basis_of(rest, doc_kind) if rest else DEFAULT_BASIS.get(doc_kind, "")
+
+
+def _period(label: str) -> tuple[int | None, int, str] | None:
+    """(printed year, else None; offset of a word 上年/本年 from the fiscal year; the amount word after it)
+    of a label that names a year and nothing else (2023年预算数, 上年决算数), else None."""
+    periods = load("tables")["changes"]["periods"]
+    m = re.fullmatch(r"(\d{4})年度?(.*)", label)
+    word = next((w for w in sorted(periods, key=len, reverse=True) if label.startswith(w)), "")
+    if not m and not word:
+        return None
+    year, offset, rest = (int(m.group(1)), 0, m.group(2)) if m else (None, periods[word], label[len(word) :])
+    rest = re.sub(r"[（(][^（）()]*[）)]$", "", rest)
+    return (year, offset, rest) if not rest or rest in load("tables")["columns"]["generic"] else None
+
+
+def _column_year(path: list[str], fiscal_year: int | None) -> int | None:
+    """A column's year: the last year its header prints, else 上年/本年 (上年预算数), else the document's."""
+    years = _YEAR.findall("".join(path))
+    if years:
+        return int(years[-1])
+    for segment in reversed(path):
+        found = _period(clean_label(segment))
+        if found is not None and fiscal_year is not None:
+            return fiscal_year + found[1]
+    return fiscal_year
+
+
+def change_row(label: str) -> str:
+    """A row label naming a change (增减, 增减率, 比上年增减): "rate" or "amount", else ""."""
+    if not label or not is_change_column(label) or not _compares_only(label):
+        return ""
+    return "rate" if any(w in label for w in load("tables")["changes"]["rate"]) else "amount"
 
 
 def _table_scope(ctx: TableContext, reading: _Reading) -> str:
