@@ -25,7 +25,7 @@ from budgetbook.extract.identity import is_org_name
 from budgetbook.extract.prose import DEFAULT_BASIS, Term, basis_of, match_term, project_name, terms
 from budgetbook.extract.vocab import load
 from budgetbook.readers.captions import is_issuer
-from budgetbook.text import parse_number, squash
+from budgetbook.text import normalize, parse_number, squash
 
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|[①-⑳])+"
@@ -613,13 +613,17 @@ def _is_project_row(ctx: TableContext, label: str, total: bool, in_projects: boo
 
 
 def form_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> list[Fact]:
-    """A one-project form (项目名称 | X … 资金总额 | amount): the project and its amount."""
+    """A one-project form (项目名称 | X … 资金总额 | amount): the project and its amount. A form
+    that prints its project's name only in its title (X项目绩效目标表) is that project's."""
     forms = load("tables")["forms"]
-    name = _beside(table, forms["name"], want_figure=False)
     amount = _beside(table, forms["amount"], want_figure=True)
-    if not name or not amount:
+    if not amount:
         return []
-    (text, i, j), (figure, _, _) = name, amount
+    name = _beside(table, forms["name"], want_figure=False)
+    text = form_project(table) if name else title_project(table.title)
+    if not text:
+        return []
+    figure, i, j = amount if not name else (amount[0], name[1], name[2])
     unit = table.unit if table.unit in MONEY_UNITS else "万元"
     value = parse_number(figure)
     if value is None:
@@ -639,6 +643,36 @@ def form_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: s
             "table",
         )
     ]
+
+
+_TITLE_TAIL = re.compile(r"(?:项目)?(?:支出)?绩效(?:目标|自评|评价)(?:申报)?表.*$")
+_TITLE_YEAR = re.compile(r"^\d{4}年度?|\d{4}年度?$")
+
+
+def form_project(table: Table) -> str:
+    """The project a one-project table is about: its 项目名称 (layout spaces squashed), else its
+    title's (also when the name cell was cut by a line or page break: "…补助资" of "…补助资金")."""
+    found = _beside(table, load("tables")["forms"]["name"], want_figure=False)
+    title = _TITLE_TAIL.sub("", clean_label(table.title))
+    if found and not (title.startswith(squash(found[0])) and len(title) > len(squash(found[0]))):
+        return normalize(found[0])
+    return title
+
+
+def title_project(title: str) -> str:
+    """The project a form's title names (2026 年医疗服务…资金项目绩效目标表 → 2026年医疗服务…资金),
+    or '' for a title of no one project (2026年项目支出绩效目标表, 部门整体支出绩效目标表)."""
+    name = _TITLE_TAIL.sub("", clean_label(title))
+    if not _TITLE_TAIL.search(clean_label(title)) or name == clean_label(title):
+        return ""
+    bare = _TITLE_YEAR.sub("", name)
+    words = load("tables")["forms"]["not_names"]
+    if len(bare) < MIN_PROJECT_NAME or bare.endswith(tuple(words)) or is_org_name(bare, load("identity")):
+        return ""
+    return name
+
+
+MIN_PROJECT_NAME = 4  # characters of a project's name after its year (综合工作经费)
 
 
 def _beside(table: Table, keys: list[str], want_figure: bool) -> tuple[str, int, int] | None:

@@ -1,0 +1,85 @@
+"""Projects and summaries on real documents (issue 8): one-project 绩效目标表 whose name is cut or
+stands only in the title, projects listed in numbered prose, three-sided summaries, people who are
+not the department's staff, and numbers split by letter-spacing. Each test names the document, its
+page and the figure, with exact values."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from budgetbook.document import Location, Table
+from budgetbook.extract.run import Extraction, extract_document
+from budgetbook.extract.tables import read_table, title_project
+from budgetbook.readers import read_document
+from tests.conftest import SHARED, need_shared
+
+
+@cache
+def extracted(relative: str) -> Extraction:
+    """One document of ../shared/corpus (pdf/… or wide/…), read and extracted once per session."""
+    path = need_shared(SHARED / "corpus" / relative)
+    return extract_document(read_document(path, relative, Path(relative).stem))
+
+
+def projects(ex: Extraction, source: str) -> dict[str, float]:
+    return {f.item: f.value for f in ex.facts if f.measure == "project" and f.source == source}
+
+
+# ------------------------------------------------------------------ one-project 绩效目标表
+
+
+def test_form_name_cut_by_a_line_break_is_the_titles() -> None:
+    """福州市医疗保障局 p26: 项目名称 prints "2026 年医疗服务与保障能力提升补助资" and "金" on the next
+    row; the title names the whole project (spaces squashed), and its 资金总额 is the amount."""
+    ex = extracted("pdf/福州_2026年福州市医疗保障局部门预算.pdf")
+    got = projects(ex, "table")
+    assert got["2026年医疗服务与保障能力提升补助资金"] == 745.0
+    assert "2026年医疗服务与保障能力提升补助资" not in got
+    assert got["外伤医疗费用结算审核服务费"] == 118.0
+    assert not [name for name in got if " " in name or "资金总额" in name]
+
+
+def test_form_amount_beside_annual_total() -> None:
+    """福州市信访局 p30, 信息化运行维护绩效目标表: 年度资金总额： 2,134.87 (of which 财政拨款 1,384.87)."""
+    ex = extracted("pdf/福州_2026年福州市信访局部门预算.pdf")
+    got = projects(ex, "table")
+    assert got["信息化运行维护"] == 2134.87
+    assert got["信访业务培训"] == 118.01
+    assert not {"年度资金总额", "财政拨款", "上年结转", "其中：财政拨款"} & set(got)
+
+
+def test_form_named_only_in_its_title() -> None:
+    """A form without a 项目名称 row (the 福州 form as printed when the name row is dropped): the
+    project is the title's, its amount the 资金总额; rows of the funds block are no projects."""
+    rows = [
+        ["主管部门", "福州市医疗保障局", "", "实施单位", "福州市医疗保障局"],
+        ["专项资金情况（万元）", "资金总额：", "", "118.00", ""],
+        ["", "财政拨款", "", "118.00", ""],
+        ["", "其他资金", "", "0.00", ""],
+        ["绩效目标", "保障外伤医疗费用结算审核工作顺利开展", "", "", ""],
+    ]
+    table = Table(rows, Location(1, 28), title="外伤医疗费用结算审核服务费项目绩效目标表", unit="万元")
+    facts, _ = read_table(table, 13, 2026, "budget")
+    assert [(f.measure, f.item, f.value, f.location) for f in facts] == [
+        ("project", "外伤医疗费用结算审核服务费", 118.0, "p28 l1 t13 r1 c3")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("2026 年医疗服务与保障能力提升补助资金项目绩效目标表", "2026年医疗服务与保障能力提升补助资金"),
+        ("城乡居民医保财政补助(市级)项目绩效目标表", "城乡居民医保财政补助（市级）"),
+        ("信息化运行维护绩效目标表", "信息化运行维护"),
+        ("2026年项目支出绩效目标表", ""),  # 长沙: a list of projects
+        ("2026年部门整体支出绩效目标表", ""),
+        ("长沙市信访局2026年项目支出绩效目标表", ""),
+        ("其他一级项目绩效目标表", ""),
+        ("2026年一般公共预算“三公”经费支出表", ""),
+    ],
+)
+def test_title_names_one_project_or_none(title: str, name: str) -> None:
+    assert title_project(title) == name
