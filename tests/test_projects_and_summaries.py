@@ -83,3 +83,48 @@ def test_form_named_only_in_its_title() -> None:
 )
 def test_title_names_one_project_or_none(title: str, name: str) -> None:
     assert title_project(title) == name
+
+
+# ------------------------------------------------------------------ projects described one by one in prose
+
+
+def key_projects(ex: Extraction) -> dict[str, tuple[float, int | None, str, str]]:
+    return {
+        f.item: (f.value, f.year, f.basis, f.location)
+        for f in ex.facts
+        if f.measure == "project" and f.source == "prose"
+    }
+
+
+def test_key_project_named_on_its_project_name_line() -> None:
+    """北京市统计局 p7-8, （四）重点支出和重大投资项目情况说明: 项目名称：北京市第四次全国农业普查 …
+    预算安排：7000万元。"""
+    ex = extracted("pdf/北京_2026年北京市统计局部门预算.pdf")
+    assert key_projects(ex) == {"北京市第四次全国农业普查": (7000.0, 2026, "budget", "p8 l7")}
+    fact = next(f for f in ex.facts if f.item == "北京市第四次全国农业普查")
+    assert fact.evidence == "预算安排：7000万元。"
+
+
+def test_key_projects_numbered_one_heading_each() -> None:
+    """北京市教育委员会 p11-13: "1.学前免费政策市级财政补助" … "（3）预算安排：2026年安排市级资金预算
+    3亿元。", four projects; the fields （1）政策依据 （2）绩效目标 （4）实施方案 are none."""
+    ex = extracted("wide/北京/2026年北京市教育委员会部门预算.pdf")
+    assert key_projects(ex) == {
+        "学前免费政策市级财政补助": (30000.0, 2026, "budget", "p11 l16"),
+        "高校科研平台建设项目": (10000.0, 2026, "budget", "p12 l10"),
+        "北京第六实验学校建设项目（良乡大学城实验学校建设项目）": (5000.0, 2026, "budget", "p13 l7"),
+        "北方工业大学延庆新校区（一期）建设项目": (80000.0, 2026, "budget", "p13 l18"),
+    }
+
+
+def test_key_project_named_by_a_sentence() -> None:
+    """北京市卫生健康委员会 p9-10: "市卫生健康委涉及1个重点支出项目，为农村地区社区卫生机构人员岗位补助
+    项目。" … "3.预算安排：2026年年初预算安排18878.16万元。"."""
+    ex = extracted("wide/北京/2026年北京市卫生健康委员会部门预算.pdf")
+    assert key_projects(ex) == {"农村地区社区卫生机构人员岗位补助项目": (18878.16, 2026, "budget", "p10 l4")}
+
+
+def test_key_project_opening_its_paragraph() -> None:
+    """北京市交通委员会 p10: "四环主路维修专项工程：…本项目计划安排年初预算21384.60万元，…"."""
+    ex = extracted("wide/北京/2026年北京市交通委员会部门预算.pdf")
+    assert key_projects(ex) == {"四环主路维修专项工程": (21384.6, 2026, "budget", "p10 l9")}
