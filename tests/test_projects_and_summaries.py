@@ -128,3 +128,47 @@ def test_key_project_opening_its_paragraph() -> None:
     """北京市交通委员会 p10: "四环主路维修专项工程：…本项目计划安排年初预算21384.60万元，…"."""
     ex = extracted("wide/北京/2026年北京市交通委员会部门预算.pdf")
     assert key_projects(ex) == {"四环主路维修专项工程": (21384.6, 2026, "budget", "p10 l9")}
+
+
+# ------------------------------------------------------------------ three-sided summaries (synthetic)
+
+# No 收支总表 of the corpus (pdf/ nor wide/) is laid out in three sides: these tables are synthetic,
+# in the shape of the template (收入 | 支出 by function class | 支出 by economic class or use).
+_THREE_SIDED_HEADERS = [
+    [
+        ["收入", "", "支出（按功能分类）", "", "支出（按经济分类）", ""],
+        ["项目", "预算数", "项目", "预算数", "项目", "预算数"],
+    ],
+    [["收 入", "", "支 出", "", "", ""], ["项 目", "预算数", "按功能分类", "预算数", "按支出用途", "预算数"]],
+]
+_THREE_SIDED_ROWS = [
+    ["一、一般公共预算拨款收入", "1,000.00", "一、一般公共服务支出", "800.00", "一、基本支出", "600.00"],
+    ["二、政府性基金预算拨款收入", "", "二、社会保障和就业支出", "120.00", "工资福利支出", "500.00"],
+    ["三、事业收入", "", "三、卫生健康支出", "30.00", "商品和服务支出", "100.00"],
+    ["", "", "四、住房保障支出", "50.00", "二、项目支出", "400.00"],
+    ["本年收入合计", "1,000.00", "本年支出合计", "1,000.00", "本年支出合计", "1,000.00"],
+    ["总计", "1,000.00", "总计", "1,000.00", "总计", "1,000.00"],
+]
+
+
+@pytest.mark.parametrize("header", _THREE_SIDED_HEADERS)
+def test_three_sided_summary_reads_the_function_classes(header: list[list[str]]) -> None:
+    table = Table(header + _THREE_SIDED_ROWS, Location(1, 3), title="2026年部门收支总表", unit="万元")
+    facts, cells = read_table(table, 1, 2026, "budget")
+    got = {(f.measure, f.item, f.location.split()[-1]): f.value for f in facts}
+    functions = {k: v for k, v in got.items() if k[0] == "expenditure.function"}
+    assert functions == {
+        ("expenditure.function", "一般公共服务支出", "c3"): 800.0,
+        ("expenditure.function", "社会保障和就业支出", "c3"): 120.0,
+        ("expenditure.function", "卫生健康支出", "c3"): 30.0,
+        ("expenditure.function", "住房保障支出", "c3"): 50.0,
+    }
+    assert got[("expenditure.basic", "", "c5")] == 600.0
+    assert got[("expenditure.project", "", "c5")] == 400.0
+    assert got[("expenditure.economic", "工资福利支出", "c5")] == 500.0
+    assert got[("revenue.general_budget", "", "c1")] == 1000.0
+    assert got[("revenue.total", "", "c1")] == 1000.0
+    assert [f.value for f in facts if f.measure == "expenditure.total"] == [1000.0, 1000.0]
+    assert all(f.table_kind == "summary" and f.year == 2026 for f in facts)
+    middle = [c for c in cells if c["col"] == 3]
+    assert {c["measure"] for c in middle} == {"expenditure.function", "expenditure.current", "expenditure.total"}

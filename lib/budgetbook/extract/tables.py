@@ -560,8 +560,10 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
     term = head.term
     if head.bare and not head.label and ctx.kind.total and column == GENERIC:
         return _Reading((ctx.kind.total,), "", "money", False)  # 合计 | 因公出国 | …: the 合计 column
-    if head.total and head.label == _GRAND_TOTAL and head.side < len(ctx.kind.side_totals) and column == GENERIC:
-        return _Reading((ctx.kind.side_totals[head.side],), "", "money", False)  # 总计 | 2995.39 | 总计 | 2995.39
+    if head.total and head.label == _GRAND_TOTAL and ctx.kind.side_totals and column == GENERIC:
+        # 总计 | 2995.39 | 总计 | 2995.39; a third side (支出 by economic class) is spending again
+        side = min(head.side, len(ctx.kind.side_totals) - 1)
+        return _Reading((ctx.kind.side_totals[side],), "", "money", False)
     if head.total and ctx.kind.total and (term is None or head.label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
     if term is not None and set(term.measures) <= ctx.kind.as_items:
