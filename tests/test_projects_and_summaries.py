@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from budgetbook.document import Location, Table
+from budgetbook.extract.prose import Context, extract_paragraph
 from budgetbook.extract.run import Extraction, extract_document
 from budgetbook.extract.tables import read_table, title_project
 from budgetbook.readers import read_document
+from budgetbook.text import normalize
 from tests.conftest import SHARED, need_shared
 
 
@@ -172,3 +174,42 @@ def test_three_sided_summary_reads_the_function_classes(header: list[list[str]])
     assert all(f.table_kind == "summary" and f.year == 2026 for f in facts)
     middle = [c for c in cells if c["col"] == 3]
     assert {c["measure"] for c in middle} == {"expenditure.function", "expenditure.current", "expenditure.total"}
+
+
+# ------------------------------------------------------------------ people who are not the department's staff
+
+
+def test_workers_of_closed_enterprises_are_not_staff() -> None:
+    """长沙市国资委 (国企改革稳定专项资金 evaluation) p16: "关停企业困难补助专项资金发放已覆盖企业41家，
+    留守人员387余人，在职人员1376人，…" counts the enterprises' people, not the department's; nor
+    are the 67名职工 of 4家困难国有企业 (p14, p15) or the 134名留守人员 (p11)."""
+    ex = extracted("pdf/长沙_2026年长沙市国有资产监督管理委员会部门预算.pdf")
+    assert [(f.measure, f.value) for f in ex.facts if f.measure.startswith("staff.")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the 长沙 sentence as printed (p16 l13)
+        (
+            "2020年，关停企业困难补助专项资金发放已覆盖企业41家，留守人员387余人，在职人员1376人，"
+            "就业困难、低保户1760余人、其他生活困难人员13352人；",
+            [],
+        ),
+        # the department's own counts before or after the outsiders' stay staff
+        (
+            "本单位编制数20人，实有在职人员18人，离退休人员5人，另管理破产企业退休人员300人。",
+            [("staff.authorized", 20.0), ("staff.active", 18.0), ("staff.retired", 5.0)],
+        ),
+        ("另管理破产企业退休人员300人，本单位在职人员18人。", [("staff.active", 18.0)]),
+        # a duty naming outsiders is no enumeration of counts
+        (
+            "单位负责全市关闭破产企业职工管理工作，编制数20人，在职人员18人。",
+            [("staff.authorized", 20.0), ("staff.active", 18.0)],
+        ),
+    ],
+)
+def test_staff_counts_of_a_sentence(text: str, expected: list) -> None:
+    ctx = Context(2026, "budget", "", "l1")
+    facts = extract_paragraph(normalize(text), ctx)
+    assert [(f.measure, f.value) for f in facts if f.measure.startswith("staff.")] == expected
