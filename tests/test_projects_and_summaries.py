@@ -5,12 +5,13 @@ page and the figure, with exact values."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from budgetbook.document import Location, Table
+from budgetbook.document import Location, Paragraph, Table
 from budgetbook.extract.prose import Context, extract_paragraph
 from budgetbook.extract.run import Extraction, extract_document
 from budgetbook.extract.tables import read_table, title_project
@@ -213,3 +214,29 @@ def test_staff_counts_of_a_sentence(text: str, expected: list) -> None:
     ctx = Context(2026, "budget", "", "l1")
     facts = extract_paragraph(normalize(text), ctx)
     assert [(f.measure, f.value) for f in facts if f.measure.startswith("staff.")] == expected
+
+
+# ------------------------------------------------------------------ digits set apart by letter-spacing
+
+
+def test_letter_spaced_page_numbers_are_page_numbers() -> None:
+    """福州 budgets print page numbers letter-spaced ("2 0" at the foot of p22 of 福州市生态环境局):
+    read as a paragraph, "2 0" stood between the heading "（三）公务用车购置及运行费" and its figure on
+    p23, which lost its measure (only the 运行费 of the same sentence was read)."""
+    path = "wide/福州/2026年福州市生态环境局部门预算.pdf"
+    doc = read_document(need_shared(SHARED / "corpus" / path), path, "fz")
+    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert not [t for t in texts if re.fullmatch(r"[\d ]+", t)]
+    ex = extracted(path)
+    vehicle = [(f.value, f.location) for f in ex.facts if f.measure == "sangong.vehicle" and f.source == "prose"]
+    assert vehicle == [(17.5, "p23 l1")]
+
+
+def test_paragraph_continues_over_a_letter_spaced_page_number() -> None:
+    """福州市民政局 p26-27: "（一）人员经费1342.29万元，主要包括：基本工资、津贴" | "2 4" | "补贴、奖金…"
+    is one paragraph."""
+    path = "wide/福州/2026年福州市民政局部门预算.pdf"
+    doc = read_document(need_shared(SHARED / "corpus" / path), path, "fz")
+    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert any(t.startswith("（一）人员经费1342.29万元，主要包括：基本工资、津贴补贴、奖金") for t in texts)
+    assert "2 4" not in texts
