@@ -649,6 +649,7 @@ def form_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: s
 
 _TITLE_TAIL = re.compile(r"(?:项目)?(?:支出)?绩效(?:目标|自评|评价)(?:申报)?表.*$")
 _TITLE_YEAR = re.compile(r"^\d{4}年度?|\d{4}年度?$")
+MIN_PROJECT_NAME = 4  # characters of a project's name after its year (综合工作经费)
 
 
 def form_project(table: Table) -> str:
@@ -664,17 +665,15 @@ def form_project(table: Table) -> str:
 def title_project(title: str) -> str:
     """The project a form's title names (2026 年医疗服务…资金项目绩效目标表 → 2026年医疗服务…资金),
     or '' for a title of no one project (2026年项目支出绩效目标表, 部门整体支出绩效目标表)."""
-    name = _TITLE_TAIL.sub("", clean_label(title))
-    if not _TITLE_TAIL.search(clean_label(title)) or name == clean_label(title):
+    label = clean_label(title)
+    if not _TITLE_TAIL.search(label):
         return ""
+    name = _TITLE_TAIL.sub("", label)
     bare = _TITLE_YEAR.sub("", name)
     words = load("tables")["forms"]["not_names"]
     if len(bare) < MIN_PROJECT_NAME or bare.endswith(tuple(words)) or is_org_name(bare, load("identity")):
         return ""
     return name
-
-
-MIN_PROJECT_NAME = 4  # characters of a project's name after its year (综合工作经费)
 
 
 def _beside(table: Table, keys: list[str], want_figure: bool) -> tuple[str, int, int] | None:
