@@ -240,3 +240,20 @@ def test_paragraph_continues_over_a_letter_spaced_page_number() -> None:
     texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     assert any(t.startswith("（一）人员经费1342.29万元，主要包括：基本工资、津贴补贴、奖金") for t in texts)
     assert "2 4" not in texts
+
+
+def test_table_continues_over_letter_spaced_page_numbers() -> None:
+    """福州市民政局 2026 年度一般公共预算基本支出经济分类情况表 runs over pp. 20-22; the page numbers
+    "1 8", "1 9" at the feet of its pages cut it into pieces, and the piece on p21 lost its header.
+    Read as page numbers, the table is one, and its 对个人和家庭的补助 row (p21) reads 219.31."""
+    path = "wide/福州/2026年福州市民政局部门预算.pdf"
+    ex = extracted(path)
+    doc = read_document(need_shared(SHARED / "corpus" / path), path, "fz")
+    basic = [t for t in doc.tables if "基本支出经济分类情况表" in t.title]
+    assert [t.pages for t in basic] == [[20, 21, 22]]
+    got = [
+        (f.value, f.location.split()[0])
+        for f in ex.facts
+        if f.measure == "expenditure.economic" and f.item == "对个人和家庭的补助" and "基本支出" in f.evidence
+    ]
+    assert got == [(219.31, "p21")]
