@@ -17,14 +17,13 @@ import re
 
 from budgetbook.document import Table
 from budgetbook.extract.facts import MONEY_UNITS, Fact, precision_of, to_wan
-from budgetbook.extract.tables import _beside, clean_label
+from budgetbook.extract.tables import _beside, clean_label, form_project
 from budgetbook.extract.vocab import load
 from budgetbook.text import parse_number, squash
 
 FIELDS = ("level1", "level2", "level3", "description", "target", "actual", "weight", "score")
 _POINTS = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _REFERENCE = re.compile(r"^(?:\[[^\]]*\]|【[^】]*】)|\S*?字?【\d{4}】\d+[号號]\s*")  # 號: a traditional copy
-_TITLE_TAIL = re.compile(r"(?:项目)?(?:支出)?绩效(?:目标|自评|评价)(?:申报)?表.*$")
 _DEPARTMENT_WIDE = ("整体支出", "部门整体")
 
 
@@ -76,15 +75,6 @@ def _rows(table: Table, h: int, columns: dict[str, int], vocab: dict) -> list[di
         loc = table.row_locations[i] if i < len(table.row_locations) else table.location
         out.append({"project": clean_project(cells["project"]), **record, "location": f"{loc} r{i}"})
     return out
-
-
-def form_project(table: Table) -> str:
-    """The project a one-project table is about: its 项目名称, else its title."""
-    found = _beside(table, load("tables")["forms"]["name"], want_figure=False)
-    title = _TITLE_TAIL.sub("", clean_label(table.title))
-    if found and not (title.startswith(squash(found[0])) and len(title) > len(squash(found[0]))):
-        return found[0]
-    return title  # also when the form's name cell was cut at a page break
 
 
 def clean_project(name: str) -> str:

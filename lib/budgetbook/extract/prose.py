@@ -365,7 +365,7 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
     basis = basis_of(_CLAUSE_BREAK.split(label)[-1], "") or basis_of(label, ctx.doc_kind)
     year = year_of(label, before, ctx)
     found = (
-        count_term(fig, label, after, topic, ctx.after_count)
+        count_term(fig, label, after, topic, ctx.after_count, before)
         if fig.kind == "count"
         else match_term(label, fig.kind, topic)
     )
@@ -453,15 +453,19 @@ def _stated_project(name: str, value: float, ctx: Context) -> bool:
 _NOUN_END = re.compile(r"[，,、；;。：:和及与或\d]")
 
 
-def count_term(fig: Figure, label: str, after: str, topic: str, after_count: bool) -> tuple[Term, int] | None:
+def count_term(
+    fig: Figure, label: str, after: str, topic: str, after_count: bool, sentence: str = ""
+) -> tuple[Term, int] | None:
     """The term naming a count: the noun right after it (共32个内设机构、12个直属事业单位), else the
     label before it (编制数113人), else a noun further on in its own phrase (设20个内设机构,
     下属0个单位公务用车保有量). A phrase right after the previous count is that count's noun
     (9个内设机构和5个城区大队), a count printed in a unit the measure is not counted in is not
-    it (共计8家 is no headcount), and people who are not the department's are not its staff."""
+    it (共计8家 is no headcount), and people who are not the department's are not its staff, named
+    in its own clause or in the enumeration of counts it closes ("关停企业…覆盖企业41家，留守人员
+    387余人，在职人员1376人")."""
     noun = _NOUN_END.split(after, maxsplit=1)[0]
     following = match_term(noun, "count", topic)
-    found, context = None, ""
+    found, context, prefix = None, "", sentence  # prefix: the sentence up to the term
     if following and following[1] == len(following[0].phrase):
         found, context = following, ""
     else:
@@ -469,6 +473,7 @@ def count_term(fig: Figure, label: str, after: str, topic: str, after_count: boo
         start = before[1] - len(before[0].phrase) if before else 0
         if before and not (after_count and start == 0):
             found, context = before, _CLAUSE_BREAK.split(label[:start])[-1]
+            prefix = sentence[: len(sentence) - len(label)] + label[:start]
         elif following:
             found, context = following, noun[: following[1] - len(following[0].phrase)]
     if found is None:
@@ -484,7 +489,23 @@ def count_term(fig: Figure, label: str, after: str, topic: str, after_count: boo
     ]
     if any(w in context for w in outsiders):
         return None  # 管理关闭破产企业离退休人员3200人
+    if any(w in enumeration(prefix) for w in outsiders):
+        return None
     return found
+
+
+_COUNTED = re.compile(r"\d+(?:\.\d+)?余?[人名家个户]")
+
+
+def enumeration(before: str) -> str:
+    """The clauses before a count's own clause that count something too (the enumeration it
+    closes: "覆盖企业41家，留守人员387余人，在职人员"), unless its own clause names the department."""
+    clauses = _CLAUSE_BREAK.split(before)
+    own, earlier = clauses[-1], clauses[:-1]
+    if any(w in own for w in load("measures")["own_people"]["words"]):
+        return ""
+    counted = list(takewhile(lambda c: bool(_COUNTED.search(c)), reversed(earlier)))
+    return "，".join(reversed(counted))
 
 
 _YEARS = re.compile(r"\d{4}年度?|\d+")

@@ -9,6 +9,7 @@ from budgetbook.document import Block, Document, Paragraph, Table
 from budgetbook.extract.facts import Fact
 from budgetbook.extract.identity import Identity, identify
 from budgetbook.extract.indicators import funds_facts, indicator_rows
+from budgetbook.extract.key_projects import KeyProjects
 from budgetbook.extract.prose import Context, extract_paragraph, figures, scope_of
 from budgetbook.extract.tables import read_table, table_kind
 from budgetbook.outline import heading_rank
@@ -68,6 +69,7 @@ def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
     facts: list[Fact] = []
     lead = _Lead()
     projects = _ProjectList()
+    key = KeyProjects(identity.fiscal_year, identity.doc_kind)
     heading = ""
     for block in doc.blocks:
         if isinstance(block, Paragraph):
@@ -77,6 +79,7 @@ def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
             ctx.lead_heading = heading
             ctx.in_list = projects.holds(rank)
             facts.extend(ocr_marked(extract_paragraph(block.text, ctx), block))
+            facts.extend(ocr_marked(key.read(block.text, block.section, str(block.location)), block))
             projects.after(block.text, ctx.projects)
             # a heading standing alone ("（二）公务接待费") names the figures of the paragraph after it
             alone = rank is not None and len(block.text) <= MAX_HEADING and not figures(block.text)

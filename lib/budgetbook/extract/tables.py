@@ -34,7 +34,7 @@ from budgetbook.extract.prose import (
 )
 from budgetbook.extract.vocab import load
 from budgetbook.readers.captions import is_issuer
-from budgetbook.text import parse_number, squash
+from budgetbook.text import normalize, parse_number, squash
 
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d)|[①-⑳])+"
@@ -736,8 +736,10 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
     term = head.term
     if head.bare and not head.label and ctx.kind.total and column == GENERIC:
         return _Reading((ctx.kind.total,), "", "money", False)  # 合计 | 因公出国 | …: the 合计 column
-    if head.total and head.label == _GRAND_TOTAL and head.side < len(ctx.kind.side_totals) and column == GENERIC:
-        return _Reading((ctx.kind.side_totals[head.side],), "", "money", False)  # 总计 | 2995.39 | 总计 | 2995.39
+    if head.total and head.label == _GRAND_TOTAL and ctx.kind.side_totals and column == GENERIC:
+        # 总计 | 2995.39 | 总计 | 2995.39; a third side (支出 by economic class) is spending again
+        side = min(head.side, len(ctx.kind.side_totals) - 1)
+        return _Reading((ctx.kind.side_totals[side],), "", "money", False)
     if head.total and ctx.kind.total and (term is None or head.label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
     if term is not None and set(term.measures) <= ctx.kind.as_items:
@@ -775,13 +777,17 @@ def _is_project_row(ctx: TableContext, label: str, total: bool, in_projects: boo
 
 
 def form_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: str) -> list[Fact]:
-    """A one-project form (项目名称 | X … 资金总额 | amount): the project and its amount."""
+    """A one-project form (项目名称 | X … 资金总额 | amount): the project and its amount. A form
+    that prints its project's name only in its title (X项目绩效目标表) is that project's."""
     forms = load("tables")["forms"]
-    name = _beside(table, forms["name"], want_figure=False)
     amount = _beside(table, forms["amount"], want_figure=True)
-    if not name or not amount:
+    if not amount:
         return []
-    (text, i, j), (figure, _, _) = name, amount
+    name = _beside(table, forms["name"], want_figure=False)
+    text = form_project(table) if name else title_project(table.title)
+    if not text:
+        return []
+    figure, i, j = amount if not name else (amount[0], name[1], name[2])
     unit = table.unit if table.unit in MONEY_UNITS else "万元"
     value = parse_number(figure)
     if value is None:
@@ -801,6 +807,35 @@ def form_facts(table: Table, table_id: int, fiscal_year: int | None, doc_kind: s
             "table",
         )
     ]
+
+
+_TITLE_TAIL = re.compile(r"(?:项目)?(?:支出)?绩效(?:目标|自评|评价)(?:申报)?表.*$")
+_TITLE_YEAR = re.compile(r"^\d{4}年度?|\d{4}年度?$")
+MIN_PROJECT_NAME = 4  # characters of a project's name after its year (综合工作经费)
+
+
+def form_project(table: Table) -> str:
+    """The project a one-project table is about: its 项目名称 (layout spaces squashed), else its
+    title's (also when the name cell was cut by a line or page break: "…补助资" of "…补助资金")."""
+    found = _beside(table, load("tables")["forms"]["name"], want_figure=False)
+    title = _TITLE_TAIL.sub("", clean_label(table.title))
+    if found and not (title.startswith(squash(found[0])) and len(title) > len(squash(found[0]))):
+        return normalize(found[0])
+    return title
+
+
+def title_project(title: str) -> str:
+    """The project a form's title names (2026 年医疗服务…资金项目绩效目标表 → 2026年医疗服务…资金),
+    or '' for a title of no one project (2026年项目支出绩效目标表, 部门整体支出绩效目标表)."""
+    label = clean_label(title)
+    if not _TITLE_TAIL.search(label):
+        return ""
+    name = _TITLE_TAIL.sub("", label)
+    bare = _TITLE_YEAR.sub("", name)
+    words = load("tables")["forms"]["not_names"]
+    if len(bare) < MIN_PROJECT_NAME or bare.endswith(tuple(words)) or is_org_name(bare, load("identity")):
+        return ""
+    return name
 
 
 def _beside(table: Table, keys: list[str], want_figure: bool) -> tuple[str, int, int] | None:

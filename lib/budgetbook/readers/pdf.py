@@ -33,9 +33,11 @@ from budgetbook.readers.captions import is_caption_line, is_issuer, pick_title, 
 from budgetbook.readers.pdf_columns import column_tables
 from budgetbook.text import join_lines, normalize, squash
 
+# Page numbers, also letter-spaced ("2 0", "第 1 2 页": each digit set apart by the layout).
+_PAGE_DIGITS = r"\d(?: ?\d){0,3}"
 _PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－_·•\s]*\d{1,4}[-—–－_·•\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+"
-    r"|[-—–－\s]*[ivxlcIVXLC]+[-—–－\s]*)$"
+    rf"^(?:[-—–－_·•\s]*{_PAGE_DIGITS}[-—–－_·•\s]*|第\s*{_PAGE_DIGITS}\s*页(?:\s*[,，/]?\s*共\s*{_PAGE_DIGITS}\s*页)?"
+    rf"|{_PAGE_DIGITS}\s*/\s*{_PAGE_DIGITS}|[-—–－\s]*[ivxlcIVXLC]+[-—–－\s]*)$"
 )
 EDGE_LINES = 2  # lines at the top and bottom of a page where headers and footers live
 MAX_CAPTION_LINES = 4
