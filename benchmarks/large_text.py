@@ -3,8 +3,8 @@
     python benchmarks/large_text.py [--mb 50] [--kind prose|dense|line ...]
 
 Builds a text document of about MB megabytes from the seed disclosures (the .txt documents of the
-input folder: data/raw, or the shared seeds while data/raw holds none, as in a clone or in CI) and reads it the way a run
-does (reader, extraction, frames and audit), each kind in a fresh process. Prints, per kind, the
+input folder: data/raw, or the shared seeds while data/raw holds none, as in a clone or in CI) and
+reads it the way a run does (reader, extraction, frames and audit), each kind in a fresh process. Prints, per kind, the
 size, what was found, the seconds of the read and of the frames with the audit, the seconds per MB,
 the CPU seconds of the process (on a loaded machine the fairer figure) and its peak resident
 memory. Kinds:

@@ -192,6 +192,29 @@ def topic_at(text: str) -> str:
     return last_keyword(text, load("measures")["topics"])
 
 
+@cache
+def _terms_by_first_char(kind: str, topic: str, values: bool) -> dict[str, tuple[tuple[int, Term], ...]]:
+    """The terms `match_term` may use for a figure of `kind` under `topic`, by the first character of
+    their phrase, each with its place in `terms()`."""
+    out: dict[str, list[tuple[int, Term]]] = {}
+    for order, term in enumerate(terms()):
+        if (
+            term.unit == kind
+            and (not term.topic or term.topic == topic)
+            and not (values and term.change_only)
+            and not term.table_only
+        ):
+            out.setdefault(term.phrase[0], []).append((order, term))
+    return {char: tuple(found) for char, found in out.items()}
+
+
+def _candidates(label: str, kind: str, topic: str, values: bool) -> list[Term]:
+    """The usable terms whose phrase starts with a character of `label`, in the order of `terms()`."""
+    by_char = _terms_by_first_char(kind, topic, values)
+    found = [hit for char in set(label) if char in by_char for hit in by_char[char]]
+    return [term for _, term in sorted(found, key=lambda hit: hit[0])]
+
+
 def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tuple[Term, int] | None:
     """The vocabulary phrase in `label` that ends nearest its end, with its end position.
 
@@ -200,14 +223,7 @@ def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tup
     skipped, and a funding-source qualifier defers to a measure named before it.
     """
     hits: list[tuple[int, int, bool, Term]] = []
-    for term in terms():
-        if (
-            term.unit != kind
-            or (term.topic and term.topic != topic)
-            or (values and term.change_only)
-            or term.table_only
-        ):
-            continue
+    for term in _candidates(label, kind, topic, values):
         pos = label.rfind(term.phrase)
         if pos < 0:
             continue
