@@ -2,8 +2,9 @@
 
     python benchmarks/large_text.py [--mb 50] [--kind prose|dense|line ...]
 
-Builds a text document of about MB megabytes from the seed disclosures and reads it the way a run
-does (reader, extraction, frames and audit), each kind in a fresh process. Prints, per kind, the
+Builds a text document of about MB megabytes from the seed disclosures (the .txt documents of the
+input folder: data/raw, or the shared seeds while data/raw holds none, as in a clone or in CI) and
+reads it the way a run does (reader, extraction, frames and audit), each kind in a fresh process. Prints, per kind, the
 size, what was found, the seconds of the read and of the frames with the audit, the seconds per MB,
 the CPU seconds of the process (on a loaded machine the fairer figure) and its peak resident
 memory. Kinds:
@@ -30,7 +31,7 @@ KINDS = ("prose", "dense", "line")
 
 def build(kind: str, megabytes: float, target: Path) -> Path:
     """Write a document of about `megabytes` MB of the given kind to `target`."""
-    seeds = [p.read_text(encoding="utf-8") for p in sorted(paths.raw_dir().rglob("*.txt"))]
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(paths.input_dir().rglob("*.txt"))]
     if kind == "prose":
         lines = [ln for s in seeds for ln in s.splitlines() if ln.strip() and not re.search(r"\d", ln)]
         head, unit = seeds[-1] + "\n", "\n".join(lines) + "\n"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -80,6 +80,42 @@ def fmt(value: float) -> str:
 _fmt = fmt
 
 
+class Row(dict):
+    """One row of a frame as a plain dict, read like a pandas Series (`row.value`, `row["item"]`, its index
+    label as `row.name`): the checks read facts one by one, and a Series per row costs ~0.1 ms."""
+
+    __slots__ = ("name",)
+
+    def __getattr__(self, column: str):
+        try:
+            return self[column]
+        except KeyError:
+            raise AttributeError(column) from None
+
+
+def rows(frame: pd.DataFrame) -> list[Row]:
+    """The rows of `frame` in order, as `Row`s (the values `iterrows` gives, without a Series per row;
+    columns are read whole: element by element, an Arrow string column costs microseconds a value)."""
+    names = list(frame.columns)
+    out = []
+    for label, *values in zip(frame.index, *(frame[c].tolist() for c in names), strict=True):
+        row = Row(zip(names, values, strict=True))
+        row.name = label
+        out.append(row)
+    return out
+
+
+def column_values(*columns: pd.Series) -> Iterator[tuple]:
+    """The values of `columns` row by row, like zip(*columns) (each column read whole: element by element,
+    an Arrow string column costs microseconds a value)."""
+    return zip(*(c.tolist() for c in columns), strict=True)
+
+
+def _same(a: object, b: object) -> bool:
+    """a == b where a missing value equals nothing (as a frame's filter on a nullable column treats it)."""
+    return not (pd.isna(a) or pd.isna(b)) and a == b
+
+
 def _describe(f: pd.Series) -> str:
     """A figure in words: its measure's Chinese name, item, value and where it stands."""
     return f"{_name(f)}{_fmt(f.value)}{f.unit}（{_where(f)}）"
@@ -120,8 +156,9 @@ def with_groups(
     if "entity" not in out.columns:
         out = out.assign(entity="")
     out = out.assign(entity=out.entity.fillna("").astype(str))
-    context = _contexts(out, paragraphs)
-    in_part = _in_parts(out, paragraphs)
+    sections = _leads(paragraphs)  # read once for both
+    context = _contexts(out, sections)
+    in_part = _in_parts(out, sections)
     doubtful = [
         (
             src == "prose"
@@ -133,11 +170,11 @@ def with_groups(
             )
         )
         or (src == "table" and _odd_table_fact(str(ev), m))
-        for src, ev, v, it, m in zip(out.source, out.evidence, out.value, out.item, out.measure, strict=True)
+        for src, ev, v, it, m in column_values(out.source, out.evidence, out.value, out.item, out.measure)
     ]
     if numbering_rows is not None:
         keys = out.doc_id + " " + out.location.fillna("").str.extract(r"(t\d+ r\d+)", expand=False).fillna("")
-        doubtful = [d or k in numbering_rows for d, k in zip(doubtful, keys, strict=True)]
+        doubtful = [d or k in numbering_rows for d, k in zip(doubtful, keys.tolist(), strict=True)]
     return out.assign(
         context=pd.Series(context, index=out.index, dtype=object),
         doubtful=pd.Series(doubtful, index=out.index, dtype=bool),
@@ -148,14 +185,13 @@ def with_groups(
 PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
 
 
-def _in_parts(facts: pd.DataFrame, paragraphs: pd.DataFrame | None) -> list[bool]:
+def _in_parts(facts: pd.DataFrame, sections: dict[tuple[str, str], str]) -> list[bool]:
     """Is a prose item (a function class, an economic item) stated for a part of the spending — its
     sentence before it, its section or the paragraph it continues names 项目支出/基本支出 (（二）项目支出：
     …其中：公共安全支出40230.95万元)?"""
-    sections = _leads(paragraphs)
     out = []
-    for d, src, ev, loc, m, v in zip(
-        facts.doc_id, facts.source, facts.evidence, facts.location, facts.measure, facts.value, strict=True
+    for d, src, ev, loc, m, v in column_values(
+        facts.doc_id, facts.source, facts.evidence, facts.location, facts.measure, facts.value
     ):
         if src != "prose" or m not in ITEM_MEASURES:
             out.append(False)
@@ -219,7 +255,7 @@ def _leads(paragraphs: pd.DataFrame | None) -> dict[tuple[str, str], str]:
         return out
     ps = paragraphs.sort_values(["doc_id", "block"])
     lead, doc, before = "", None, ""
-    for d, loc, sec, text in zip(ps.doc_id, ps.location, ps.section.fillna(""), ps.text.fillna(""), strict=True):
+    for d, loc, sec, text in column_values(ps.doc_id, ps.location, ps.section.fillna(""), ps.text.fillna("")):
         if d != doc:
             lead, doc, before = "", d, ""
         if not _ITEM.match(text):
@@ -240,21 +276,13 @@ def _continuations() -> tuple[str, ...]:
 _ITEM = re.compile(r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳])")
 
 
-def _contexts(facts: pd.DataFrame, paragraphs: pd.DataFrame | None) -> list[str]:
+def _contexts(facts: pd.DataFrame, sections: dict[tuple[str, str], str]) -> list[str]:
     """The narrower scope each prose figure's sentence, section or the paragraph it continues names."""
     words = _scope_words()
-    sections = _leads(paragraphs)
     out = []
     sources = set(load("checks")["sum"][0]["parts"])
-    for d, src, scope, ev, loc, m, v in zip(
-        facts.doc_id,
-        facts.source,
-        facts.scope,
-        facts.evidence,
-        facts.location,
-        facts.measure,
-        facts.value,
-        strict=True,
+    for d, src, scope, ev, loc, m, v in column_values(
+        facts.doc_id, facts.source, facts.scope, facts.evidence, facts.location, facts.measure, facts.value
     ):
         if scope or src != "prose" or not m.startswith(("revenue.", "expenditure.", "project")) or m in sources:
             out.append(scope)  # "三公", 机关运行经费 are of fiscal funds by definition; sources are parts
@@ -303,8 +331,8 @@ def sum_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     wanted = {r["total"] for r in rules} | {p.partition(":")[0] for r in rules for p in r["parts"]}
     wanted |= {"sangong.vehicle_purchase", "sangong.vehicle_operation"}
     relevant = facts.loc[facts.measure.isin(wanted) & ~facts.doubtful]
-    groups: dict[tuple, dict[str, list[pd.Series]]] = {}
-    for _, row in relevant.iterrows():  # rows once, then plain lists: pandas per small group costs ~1 ms a call
+    groups: dict[tuple, dict[str, list[Row]]] = {}
+    for row in rows(relevant):  # rows once, then plain lists: pandas per small group costs ~1 ms a call
         key = (row.doc_id, row.group, _key(row.year), row.basis)
         groups.setdefault(key, {}).setdefault(row.measure, []).append(row)
     for (doc_id, _, _, _), by_measure in groups.items():
@@ -405,13 +433,13 @@ def _sum_rule(doc_id: str, by_measure: dict, total: pd.Series, rule: dict, tol: 
 
 def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     shares = facts.loc[facts.measure.str.endswith(".share")]
-    by_group: dict[tuple, dict[str, list[pd.Series]]] = {}
-    by_year: dict[tuple, dict[str, list[pd.Series]]] = {}  # not a scan of all facts per share
-    for _, row in facts.loc[facts.doc_id.isin(shares.doc_id)].iterrows():
+    by_group: dict[tuple, dict[str, list[Row]]] = {}
+    by_year: dict[tuple, dict[str, list[Row]]] = {}  # not a scan of all facts per share
+    for row in rows(facts.loc[facts.doc_id.isin(shares.doc_id)]):
         by_group.setdefault((row.doc_id, row.group), {}).setdefault(row.measure, []).append(row)
         by_year.setdefault((row.doc_id, _key(row.year)), {}).setdefault((row.measure, row.basis), []).append(row)
     by_year = {key: {mb: _first_per(rows, "value") for mb, rows in pool.items()} for key, pool in by_year.items()}
-    for _, share in shares.iterrows():
+    for share in rows(shares):
         g = by_group[(share.doc_id, share.group)]
         part = [p for p in g.get(share.measure.removesuffix(".share"), []) if p["item"] == share["item"]]
         same_year = by_year.get((share.doc_id, _key(share.year)), {})
@@ -441,7 +469,8 @@ def share_total_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]
     """Shares of one list (one sentence or paragraph, one base) adding up to more than 100%."""
     shares = facts.loc[facts.measure.str.endswith(".share") & ~facts.doubtful & (facts.source == "prose")]
     keys = ["doc_id", "group", "measure", "of", "year", "basis"]
-    for (doc_id, *_), g in shares.assign(of=shares.of.fillna("")).groupby(keys, sort=False):
+    shares = shares.assign(of=shares.of.fillna(""))
+    for (doc_id, *_), g in shares.loc[_may_exceed(shares, keys, tol)].groupby(keys, sort=False):
         g = g.drop_duplicates(["item", "value"])
         if len(g) < 2 or g["item"].eq("").any():
             continue
@@ -449,10 +478,23 @@ def share_total_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]
         allowed = max(tol.percent, g.precision.sum())
         if total <= 100 + allowed + 1e-9:
             continue
-        listing = "、".join(f"{r['item']}{_fmt(r.value)}%" for _, r in g.iterrows())
-        message = f"占比合计超过100%：{_where(g.iloc[0])}所列{listing}，合计{_fmt(round(total, 4))}%"
-        evidence, location = _evidence([r for _, r in g.iterrows()])
+        listed = rows(g)
+        listing = "、".join(f"{r['item']}{_fmt(r.value)}%" for r in listed)
+        message = f"占比合计超过100%：{_where(listed[0])}所列{listing}，合计{_fmt(round(total, 4))}%"
+        evidence, location = _evidence(listed)
         yield Finding(doc_id, "share_total", "error", False, 100.0, round(total, 4), message, evidence, location)
+
+
+def _may_exceed(shares: pd.DataFrame, keys: list[str], tol: Tolerance) -> pd.Series:
+    """The shares of lists that may add up to more than 100% (at least two named items, each stated once):
+    all lists at once, so that only these are looked at one by one."""
+    listed = shares.drop_duplicates([*keys, "item", "value"])
+    grouped = listed.assign(blank=listed["item"].eq("")).groupby(keys, sort=False, dropna=False)
+    size, blank = grouped.value.transform("size"), grouped.blank.transform("any")
+    total, precision = grouped.value.transform("sum"), grouped.precision.transform("sum")
+    allowed = precision.where(precision > tol.percent, tol.percent)
+    candidates = listed.loc[(size >= 2) & ~blank & (total > 100 + allowed - 1e-6)]  # margin: summation order
+    return shares.set_index(keys).index.isin(candidates.set_index(keys).index)
 
 
 def _share_against(share: pd.Series, part: pd.Series, base: tuple, tol: Tolerance) -> tuple[float, bool, list, float]:
@@ -484,32 +526,45 @@ def _share_bases(same_year: dict, g: dict, share: pd.Series) -> list[tuple[float
 
 def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     changes = facts.loc[facts.measure.str.endswith(".change")]
-    by_group = dict(list(facts.loc[facts.doc_id.isin(changes.doc_id)].groupby(["doc_id", "group"], sort=False)))
+    by_group = _by_group(facts.loc[facts.doc_id.isin(changes.doc_id)])
     decimal_docs = _decimal_docs(facts)
     for measure in load("checks")["changes"]["measures"]:
         change_measure = load("checks")["changes"]["stems"].get(measure, measure)
-        for _, change in changes.loc[changes.measure == f"{change_measure}.change"].iterrows():
+        for change in rows(changes.loc[changes.measure == f"{change_measure}.change"]):
             g = by_group[(change.doc_id, change.group)]
-            base = g.loc[(g.measure == measure) & (g.year == change.year) & (g.basis == change.basis)]
-            if base.empty:
+            stated = g.get(measure, [])
+            base = _first(r for r in stated if _same(r.year, change.year) and r.basis == change.basis)
+            if base is None or base.doubtful or _belongs_to_subitem(change, base):
                 continue
-            base = base.iloc[0]
-            if base.doubtful or _belongs_to_subitem(change, base):
-                continue
-            rate = g.loc[g.measure == f"{change_measure}.change_pct"]
-            earlier = g.loc[(g.measure == measure) & (g.year == change.year - 1)]
-            if not rate.empty:
+            rate = _first(g.get(f"{change_measure}.change_pct", []))
+            earlier = _first(r for r in stated if _same(r.year, change.year - 1))
+            if rate is not None:
                 exact = change.doc_id in decimal_docs
-                yield from _rate_check(_exact(change, exact), _exact(base, exact), rate.iloc[0], tol)
-            if not earlier.empty:
-                yield _earlier_check(change, base, earlier.iloc[0], tol)
+                yield from _rate_check(_exact(change, exact), _exact(base, exact), rate, tol)
+            if earlier is not None:
+                yield _earlier_check(change, base, earlier, tol)
 
 
-def _exact(f: pd.Series, exact: bool) -> pd.Series:
+def _by_group(facts: pd.DataFrame) -> dict[tuple, dict[str, list[Row]]]:
+    """The facts by (doc_id, group), then by measure, in order: looked up, not filtered, per figure."""
+    out: dict[tuple, dict[str, list[Row]]] = {}
+    for row in rows(facts):
+        out.setdefault((row.doc_id, row.group), {}).setdefault(row.measure, []).append(row)
+    return out
+
+
+def _first(found: Iterable[Row]) -> Row | None:
+    """The first of `found`, None if there is none."""
+    return next(iter(found), None)
+
+
+def _exact(f: Row, exact: bool) -> Row:
     """A whole 万元 amount in a document that prints 万元 to the 分 elsewhere is a whole amount (119万元 is
     119.00万元: the "三公" budget is set in whole 万元), not 118.5 to 119.5."""
     if exact and f.unit == "万元" and f.precision >= 0.5 and float(f.value).is_integer():
-        return f.copy().set_axis(f.index).pipe(lambda x: x.where(x.index != "precision", 0.005))
+        copy = Row(f, precision=0.005)
+        copy.name = f.name
+        return copy
     return f
 
 
@@ -645,7 +700,7 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         if g.scope.iloc[0]:
             continue
         g = _one_per_table(g)
-        g = g.loc[[not _explained(r, others) for _, r in g.iterrows()]] if g.value.nunique() > 1 else g
+        g = g.loc[[not _explained(r, others) for r in rows(g)]] if g.value.nunique() > 1 else g
         g = _without_unit_slips(g)
         if g.value.nunique() < 2 or g.evidence.nunique() < 2:
             continue  # one sentence giving two values (46.64万元，压减后安排36万元) is a restatement
@@ -740,11 +795,11 @@ def _twice(doc_id: str, measure: str, g: pd.DataFrame, tol: Tolerance) -> Findin
     if not passed and _truncated(low, high):
         severity = "warning"  # 1256 against 1256.5793, 57 against 57.59: truncated, not rounded
     values = "；".join(
-        f"{_fmt(r.value)}{r.unit}（{_where(r)}）" for _, r in g.drop_duplicates(["value", "location"]).iterrows()
+        f"{_fmt(r.value)}{r.unit}（{_where(r)}）" for r in rows(g.drop_duplicates(["value", "location"]))
     )
     note = "，属舍入差异" if passed else ("，较精确的数字被截断而非四舍五入" if severity == "warning" else "")
     message = f"同一数字前后不一致：{_name(low)}，{values}，最大相差{_fmt(round(diff, 6))}{high.unit}{note}"
-    evidence, location = _evidence([row for _, row in g.iterrows()])
+    evidence, location = _evidence(rows(g))
     return Finding(doc_id, "stated_twice", severity, passed, low.value, high.value, message, evidence, location)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from budgetbook.checks import Finding, fmt
+from budgetbook.checks import Finding, column_values, fmt
 from budgetbook.extract.vocab import load
 from budgetbook.outline import TOC, heading_rank
 from budgetbook.text import normalize, squash
@@ -37,7 +37,7 @@ def comparison_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
     w = _words()
     words = "|".join(map(re.escape, [*w["greater"], *w["less"], *w["equal"]]))
     pattern = re.compile(rf"{_FIG}[^，。；0-9]{{0,16}}?[，,]?[^。；0-9]{{0,12}}?({words})[^。；0-9]{{0,24}}?{_FIG}")
-    for d, loc, text in zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True):
+    for d, loc, text in column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna("")):
         t = normalize(text)
         for m in pattern.finditer(t):
             a_v, a_u, word, b_v, b_u = m.groups()
@@ -79,7 +79,7 @@ def direction_pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
 def direction_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
     """A万元，比…B万元增加/减少: 增加 needs A above B, 减少 below."""
     ups, downs = _words()["up"], _words()["down"]
-    for d, loc, text in zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True):
+    for d, loc, text in column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna("")):
         for m, a, b, word in direction_pairs(text):
             if (word in ups and a < b) or (word in downs and a > b):
                 message = (
@@ -106,8 +106,8 @@ def placeholder_checks(paragraphs: pd.DataFrame, tables: pd.DataFrame) -> Iterat
     pattern = re.compile(_words()["placeholder"])
     instruction = re.compile(_words()["instruction"])
     texts = [
-        *zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True),
-        *zip(tables.doc_id, tables.location, tables.title.fillna(""), strict=True),
+        *column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna("")),
+        *column_values(tables.doc_id, tables.location, tables.title.fillna("")),
     ]
     seen: set[tuple[str, str]] = set()
     for d, loc, text in texts:
@@ -173,10 +173,10 @@ def heading_year_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> It
     kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
     seen: set[str] = set()
     heads = headings(paragraphs)
-    texts = [(d, loc, t, True) for d, loc, t in zip(heads.doc_id, heads.location, heads.text.fillna(""), strict=True)]
+    texts = [(d, loc, t, True) for d, loc, t in column_values(heads.doc_id, heads.location, heads.text.fillna(""))]
     texts += [
         (d, loc, t, False)
-        for d, loc, t in zip(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""), strict=True)
+        for d, loc, t in column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""))
     ]
     for d, loc, text, heading in texts:
         year = years.get(d)
@@ -243,7 +243,7 @@ def unit_name_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Itera
     kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
     heads = headings(paragraphs)
     seen: set[tuple[str, str]] = set()
-    for d, loc, text, cover in zip(heads.doc_id, heads.location, heads.text.fillna(""), heads.cover, strict=True):
+    for d, loc, text, cover in column_values(heads.doc_id, heads.location, heads.text.fillna(""), heads.cover):
         unit = str(units.get(d) or "")
         if len(unit) < 3 or kinds.get(d) not in ("budget", "final_account"):
             continue

@@ -9,7 +9,7 @@ items that are present or stated as none.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 
@@ -280,6 +280,19 @@ def standard_table(title: str, skip: set[str] | frozenset[str] = frozenset()) ->
     return t.endswith("表") and any(w in t for item in load("checks")["item"] for w in item.get("tables", ()))
 
 
+def _searcher(texts: pd.Series) -> Callable[[str], bool]:
+    """Whether any of `texts` matches a pattern, each pattern searched once (a long document has hundreds of
+    tables asking the same)."""
+    found: dict[str, bool] = {}
+
+    def says(pattern: str) -> bool:
+        if pattern not in found:
+            found[pattern] = bool(texts.str.contains(pattern, regex=True).any())
+        return found[pattern]
+
+    return says
+
+
 def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     """A standard table with no figures must say so (本表无数据, 本部门无…，故本表为空, 无此项支出)."""
     tables, cells, paragraphs = frames["tables"], frames["table_cells"], frames["paragraphs"]
@@ -288,7 +301,7 @@ def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     by_table = dict(list(cells.groupby(["doc_id", "table_id"], sort=False)))
     for doc_id, mine in tables.groupby("doc_id", sort=False):
         ps = paragraphs.loc[paragraphs.doc_id == doc_id]
-        texts = ps.text.fillna("")
+        says = _searcher(ps.text.fillna(""))
         for _, table in mine.iterrows():
             t = by_table.get((doc_id, table.table_id))
             if not standard_table(str(table.title or ""), skip) or t is None or not _is_empty(t):
@@ -299,8 +312,7 @@ def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
             own = [*t.text.fillna(""), str(table.caption or ""), *near]
             if any(statement.search(normalize(x)) for x in own):
                 continue
-            documentwide = [p for p in _none_patterns(str(table.title)) if texts.str.contains(p, regex=True).any()]
-            if documentwide or texts.str.contains(r"空表表示|如无数[字据]|无数据的表", regex=True).any():
+            if any(says(p) for p in _none_patterns(str(table.title))) or says(r"空表表示|如无数[字据]|无数据的表"):
                 continue
             where = f"{doc_id} {table.location}"
             message = f"空表未说明：第{_page(table.location)}页《{table.title}》没有数字，未注明本表无数据或无此项收支"

@@ -176,6 +176,11 @@ def figures(text: str) -> list[Figure]:
     return sorted(out + [z for z in zeros if z.start not in taken], key=lambda f: f.start)
 
 
+def _has_figure(text: str) -> bool:
+    """Whether `text` states a figure (`figures` is not empty), without reading them when none is printed."""
+    return bool((_FIGURE.search(text) or _BARE_ZERO.search(text)) and figures(text))
+
+
 def last_keyword(text: str, table: dict[str, list[str]]) -> str:
     """The key of `table` whose word occurs last in `text` ('' if none does)."""
     best, best_pos = "", -1
@@ -192,6 +197,29 @@ def topic_at(text: str) -> str:
     return last_keyword(text, load("measures")["topics"])
 
 
+@cache
+def _terms_by_first_char(kind: str, topic: str, values: bool) -> dict[str, tuple[tuple[int, Term], ...]]:
+    """The terms `match_term` may use for a figure of `kind` under `topic`, by the first character of
+    their phrase, each with its place in `terms()`."""
+    out: dict[str, list[tuple[int, Term]]] = {}
+    for order, term in enumerate(terms()):
+        if (
+            term.unit == kind
+            and (not term.topic or term.topic == topic)
+            and not (values and term.change_only)
+            and not term.table_only
+        ):
+            out.setdefault(term.phrase[0], []).append((order, term))
+    return {char: tuple(found) for char, found in out.items()}
+
+
+def _candidates(label: str, kind: str, topic: str, values: bool) -> list[Term]:
+    """The usable terms whose phrase starts with a character of `label`, in the order of `terms()`."""
+    by_char = _terms_by_first_char(kind, topic, values)
+    found = [hit for char in set(label) if char in by_char for hit in by_char[char]]
+    return [term for _, term in sorted(found, key=lambda hit: hit[0])]
+
+
 def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tuple[Term, int] | None:
     """The vocabulary phrase in `label` that ends nearest its end, with its end position.
 
@@ -200,14 +228,7 @@ def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tup
     skipped, and a funding-source qualifier defers to a measure named before it.
     """
     hits: list[tuple[int, int, bool, Term]] = []
-    for term in terms():
-        if (
-            term.unit != kind
-            or (term.topic and term.topic != topic)
-            or (values and term.change_only)
-            or term.table_only
-        ):
-            continue
+    for term in _candidates(label, kind, topic, values):
         pos = label.rfind(term.phrase)
         if pos < 0:
             continue
@@ -234,10 +255,19 @@ def match_term(label: str, kind: str, topic: str, *, values: bool = True) -> tup
     return best, end
 
 
+@cache
+def _any_change_word() -> re.Pattern:
+    """Any change word of the vocabulary: most clauses have none, and need no search word by word."""
+    words = load("measures")["change"]
+    return re.compile("|".join(re.escape(w) for key in ("up", "down", "flat") for w in words[key]))
+
+
 def change_word(label: str) -> tuple[int, int] | None:
     """(sign, position) of the last change word in `label`: +1 up, -1 down, 0 flat."""
     words = load("measures")["change"]
     label = _ALTERNATIVE.sub(lambda m: "#" * len(m.group(0)), label)  # 下降（增长）5%: the sign chosen
+    if not _any_change_word().search(label):
+        return None
     found = [(label.rfind(w), sign) for sign, key in ((1, "up"), (-1, "down"), (0, "flat")) for w in words[key]]
     pos, sign = max(found)
     return (sign, pos) if pos >= 0 else None
@@ -684,10 +714,10 @@ def _zeros(plain: str, evidence: str, context_text: str, ctx: Context) -> None:
     """无会议费预算 / 当年度无三公经费支出: a zero; 与上年持平: a zero change of the base."""
     pos = 0
     for clause in _CLAUSE_END.split(plain):
-        topic = topic_at(context_text + plain[:pos])
-        pos += len(clause) + 1
-        if not clause or figures(clause):
+        start, pos = pos, pos + len(clause) + 1
+        if not clause or _has_figure(clause):
             continue
+        topic = topic_at(context_text + plain[:start])
         if _ZERO.search(clause):
             tail = clause[_ZERO.search(clause).end() :]
             found = match_term(tail, "money", topic) or match_term(tail, "count", topic)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from budgetbook.document import Block, Document, Paragraph, Table
 from budgetbook.extract.facts import Fact
@@ -148,6 +149,7 @@ class _Lead:
             self.scope = ""  # a heading outside the list ends it
 
 
+@lru_cache(maxsize=1 << 12)  # every paragraph of a section asks
 def section_scope(section: tuple[str, ...]) -> str:
     """The fund scope a section heading declares (四、财政拨款支出预算情况 → 财政拨款)."""
     for heading in reversed(section):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from budgetbook.document import Table
 from budgetbook.extract.facts import FUNDING_SOURCES, MONEY_UNITS, Fact, count_unit, precision_of, to_wan
@@ -95,6 +95,7 @@ def table_kind(title: str) -> Kind | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # a long document repeats its labels and headers; read each once
 def clean_label(text: str) -> str:
     """A row label without numbering, 其中：, spaces and quotes."""
     s = squash(text).translate(str.maketrans("", "", '“”"‘’'))
@@ -126,7 +127,14 @@ def row_term(label: str, topics: frozenset[str]) -> Term | None:
 
 
 def column_measure(path: list[str], topics: frozenset[str]) -> str | Term:
-    """A column's meaning from its header path (top to bottom): a Term, GENERIC or UNKNOWN.
+    """A column's meaning from its header path (top to bottom): a Term, GENERIC or UNKNOWN (see
+    `_column_measure`; read once per header path, not per cell)."""
+    return _column_measure(tuple(path), topics)
+
+
+@lru_cache(maxsize=1 << 12)
+def _column_measure(path: tuple[str, ...], topics: frozenset[str]) -> str | Term:
+    """A column's meaning from its header path (top to bottom).
 
     From the deepest header up: 合计/总计 is the row's own figure whatever heads it; 小计 is
     the subtotal of the header above (本年收入/小计 → revenue.current); other amount words
