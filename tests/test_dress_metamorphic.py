@@ -331,3 +331,14 @@ def test_an_html_page_saved_under_a_doc_name_is_read(tmp_path: Path) -> None:
     path.write_bytes(page.encode("gbk").replace(b"<html>", b'<html><meta charset="gbk">'))
     doc = read_document(path, path.name, "page")
     assert doc.format == "html" and [p.text for p in doc.paragraphs] == ["2024年收入预算3055.44万元。"]
+
+
+@pytest.mark.parametrize("dress", ["traditional", "traditional with pinyin"])
+def test_the_evidence_quotes_a_traditional_copy_as_printed(dress: str, originals, variants) -> None:
+    """Values come from the simplified text; the evidence of prose facts is the copy's own sentence."""
+    for index, ((doc, extraction), (doc_id, _, variant)) in enumerate(zip(originals, variants[dress], strict=True)):
+        printed = _dress(dress, doc, extraction.identity.doc_kind, index)[0].decode()
+        prose = [f for f in variant.facts if f.source == "prose"]
+        quoted = [f for f in prose if f.evidence in printed]
+        assert len(quoted) >= MIN_RECALL * len(prose), (doc_id, len(prose), len(quoted))
+        assert all(normalize(f.evidence) != f.evidence for f in quoted if "萬" in f.evidence), doc_id

@@ -178,6 +178,7 @@ def _spending_read_as_source(evidence: str, value: float, measure: str) -> bool:
 def _in_item(evidence: str, measure: str) -> bool:
     """人员经费18万元 inside “农林水支出”科目83万元，主要用于…: the figure is the item's, not the department's;
     购置车辆2辆 is a purchase, not the vehicles held (words of data/checks.toml [identity.not])."""
+    evidence = normalize(evidence)  # a traditional copy's evidence quotes it as printed
     if measure != "expenditure.function" and "科目" in evidence and measure.startswith("expenditure"):
         return True
     return any(w in evidence for w in load("checks")["identity"]["not"].get(measure, ()))
