@@ -293,20 +293,7 @@ def indicator_keys(extraction: Extraction) -> Counter:
     )
 
 
-# One cell per line: a form whose 年度总体目标 is a long sentence is cut there, so its indicator grid
-# is read as a table of its own without the 项目名称 above (rows found, project name lost).
-CUT_FORMS = "one cell per line"
-
-
-@pytest.mark.parametrize(
-    "dress",
-    [
-        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="a form cut by a long cell loses its project"))
-        if d == CUT_FORMS
-        else d
-        for d in DRESSES
-    ],
-)
+@pytest.mark.parametrize("dress", DRESSES)
 def test_the_same_indicators_in_every_dress(dress: str, variants) -> None:
     """The rows of 绩效目标表 / 自评表 land under indicators in every dress, flattened forms included."""
     low = []
