@@ -28,6 +28,7 @@ from budgetbook.document import Document, Paragraph, Table
 from budgetbook.extract.run import Extraction, extract_document
 from budgetbook.outline import heading_rank
 from budgetbook.readers import read_document
+from budgetbook.readers.flat import is_figure
 from budgetbook.text import normalize
 
 MIN_RECALL = 0.95
@@ -103,15 +104,24 @@ def one_cell_per_line(table: Table) -> list[str]:
 def one_line(table: Table) -> list[str]:
     """The whole table on one line: its header, then its row labels, then the values row by row.
 
-    Only a table such a copy can hold (one header row, every row labelled, no blank in a label)
-    takes this shape; others stay `| a | b |` rows.
+    Letter-spacing is dropped and a title row inside the table left out, as copies do. Only a table
+    such a line can hold (one header row, every row labelled by text, figures or blanks for values,
+    no more columns than rows) takes this shape; others stay `| a | b |` rows.
     """
-    rows = [r + [""] * (table.n_cols - len(r)) for r in _cells(table)]
-    cells = [c for r in rows for c in r]
-    if _first_data_row(rows) != 1 or any(not r[0] for r in rows) or any(" " in c or "|" in c for c in cells):
+    rows = [[c.replace(" ", "") for c in r] + [""] * (table.n_cols - len(r)) for r in _cells(table)]
+    rows = [r for r in rows if sum(bool(c) for c in r) > 1]  # a title printed inside the table
+    if _first_data_row(rows) != 1 or len(rows) < 2:
         return pipe_rows(table)
-    values = [c or "-" for row in rows[1:] for c in row[1:]]
-    return [" ".join(rows[0] + [r[0] for r in rows[1:]] + values)]
+    labels = rows[0] + [r[0] for r in rows[1:]]
+    values = [c for r in rows[1:] for c in r[1:]]
+    if (
+        any(not c or is_figure(c) or "|" in c or re.search(r"[。；，,]", c) for c in labels)
+        or not all(not c or is_figure(c) for c in values)
+        or len(rows) - 1 < len(rows[0]) - 1
+        or len(values) < 2
+    ):
+        return pipe_rows(table)
+    return [" ".join(labels + [c or "-" for c in values])]
 
 
 def aligned(table: Table) -> list[str]:

@@ -168,3 +168,12 @@ def test_one_cell_per_line_form_with_a_long_goal_stays_one_form() -> None:
     (table,) = parse_lines(lines)
     assert table.rows[0][:4] == ["项目名称", "信息化运行维护", "实施单位", "国家信访局本级"]
     assert table.rows[-1] == ["", "质量指标", "设备完好率", "≥96%"]
+
+
+def test_a_whole_table_on_one_line_with_thousands_separators() -> None:
+    """A table in the shape of the 杭州 司法局 tables (corpus), amounts with thousands separators as they
+    print them: the separators are no clause breaks."""
+    line = "功能分类科目名称 总计 基本支出 项目支出 合计 一般公共服务支出 公共安全支出 99,230.46 70,724.29 28,506.17 12,868.19 - 12,868.19 76,468.81 65,254.02 11,214.79"
+    (table,) = parse_lines([line])
+    assert table.rows[1] == ["合计", "99,230.46", "70,724.29", "28,506.17"]
+    assert table.rows[2] == ["一般公共服务支出", "12,868.19", "", "12,868.19"]

@@ -468,7 +468,7 @@ _ENUMERATION = re.compile(r"其中[：:](?P<parts>[^，,。；;：:]*、[^，,�
 
 
 def _enumerated(before: str, label: str) -> bool:
-    """"其中：A X万元、B Y万元、C Z万元，较上年增加…": a change after a list of parts joined by 、."""
+    """其中：A X万元、B Y万元、C Z万元，较上年增加…: a change after a list of parts joined by 、."""
     m = _ENUMERATION.search(before[: len(before) - len(label)])
     return bool(m) and len(figures(m.group("parts"))) >= 2
 

@@ -123,7 +123,8 @@ def _one_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int]
     while values < len(tokens) and is_figure(tokens[-1 - values]):
         values += 1
     labels = tokens[: len(tokens) - values]
-    if values < 2 or len(labels) < 3 or any(is_figure(t) for t in labels) or _SENTENCE.search(lines[i]):
+    # a sentence's clauses show in its labels (the values' thousands separators are no clause breaks)
+    if values < 2 or len(labels) < 3 or any(is_figure(t) for t in labels) or _SENTENCE.search(" ".join(labels)):
         return None
     total = len(labels) - 1
     root = math.isqrt(max(0, total * total - 4 * values))
