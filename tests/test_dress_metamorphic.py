@@ -28,6 +28,7 @@ from budgetbook.document import Document, Paragraph, Table
 from budgetbook.extract.run import Extraction, extract_document
 from budgetbook.outline import heading_rank
 from budgetbook.readers import read_document
+from budgetbook.readers.flat import is_figure
 from budgetbook.text import normalize
 
 MIN_RECALL = 0.95
@@ -103,15 +104,24 @@ def one_cell_per_line(table: Table) -> list[str]:
 def one_line(table: Table) -> list[str]:
     """The whole table on one line: its header, then its row labels, then the values row by row.
 
-    Only a table such a copy can hold (one header row, every row labelled, no blank in a label)
-    takes this shape; others stay `| a | b |` rows.
+    Letter-spacing is dropped and a title row inside the table left out, as copies do. Only a table
+    such a line can hold (one header row, every row labelled by text, figures or blanks for values,
+    no more columns than rows) takes this shape; others stay `| a | b |` rows.
     """
-    rows = [r + [""] * (table.n_cols - len(r)) for r in _cells(table)]
-    cells = [c for r in rows for c in r]
-    if _first_data_row(rows) != 1 or any(not r[0] for r in rows) or any(" " in c or "|" in c for c in cells):
+    rows = [[c.replace(" ", "") for c in r] + [""] * (table.n_cols - len(r)) for r in _cells(table)]
+    rows = [r for r in rows if sum(bool(c) for c in r) > 1]  # a title printed inside the table
+    if _first_data_row(rows) != 1 or len(rows) < 2:
         return pipe_rows(table)
-    values = [c or "-" for row in rows[1:] for c in row[1:]]
-    return [" ".join(rows[0] + [r[0] for r in rows[1:]] + values)]
+    labels = rows[0] + [r[0] for r in rows[1:]]
+    values = [c for r in rows[1:] for c in r[1:]]
+    if (
+        any(not c or is_figure(c) or "|" in c or re.search(r"[。；，,]", c) for c in labels)
+        or not all(not c or is_figure(c) for c in values)
+        or len(rows) - 1 < len(rows[0]) - 1
+        or len(values) < 2
+    ):
+        return pipe_rows(table)
+    return [" ".join(labels + [c or "-" for c in values])]
 
 
 def aligned(table: Table) -> list[str]:
@@ -293,20 +303,7 @@ def indicator_keys(extraction: Extraction) -> Counter:
     )
 
 
-# One cell per line: a form whose 年度总体目标 is a long sentence is cut there, so its indicator grid
-# is read as a table of its own without the 项目名称 above (rows found, project name lost).
-CUT_FORMS = "one cell per line"
-
-
-@pytest.mark.parametrize(
-    "dress",
-    [
-        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="a form cut by a long cell loses its project"))
-        if d == CUT_FORMS
-        else d
-        for d in DRESSES
-    ],
-)
+@pytest.mark.parametrize("dress", DRESSES)
 def test_the_same_indicators_in_every_dress(dress: str, variants) -> None:
     """The rows of 绩效目标表 / 自评表 land under indicators in every dress, flattened forms included."""
     low = []
@@ -331,3 +328,14 @@ def test_an_html_page_saved_under_a_doc_name_is_read(tmp_path: Path) -> None:
     path.write_bytes(page.encode("gbk").replace(b"<html>", b'<html><meta charset="gbk">'))
     doc = read_document(path, path.name, "page")
     assert doc.format == "html" and [p.text for p in doc.paragraphs] == ["2024年收入预算3055.44万元。"]
+
+
+@pytest.mark.parametrize("dress", ["traditional", "traditional with pinyin"])
+def test_the_evidence_quotes_a_traditional_copy_as_printed(dress: str, originals, variants) -> None:
+    """Values come from the simplified text; the evidence of prose facts is the copy's own sentence."""
+    for index, ((doc, extraction), (doc_id, _, variant)) in enumerate(zip(originals, variants[dress], strict=True)):
+        printed = _dress(dress, doc, extraction.identity.doc_kind, index)[0].decode()
+        prose = [f for f in variant.facts if f.source == "prose"]
+        quoted = [f for f in prose if f.evidence in printed]
+        assert len(quoted) >= MIN_RECALL * len(prose), (doc_id, len(prose), len(quoted))
+        assert all(normalize(f.evidence) != f.evidence for f in quoted if "萬" in f.evidence), doc_id

@@ -8,15 +8,15 @@ from budgetbook.extract.prose import Context, extract_paragraph
 from budgetbook.text import normalize
 
 
-def facts(text: str, *, year: int = 2024, kind: str = "budget") -> dict:
+def facts(text: str, *, year: int = 2024, kind: str = "budget", of: bool = False) -> dict:
     out: dict = {}
     for f in extract_paragraph(normalize(text), Context(year, kind, "", "l1")):
-        out.setdefault((f.measure, f.year, f.basis), []).append(f.value)
+        out.setdefault((f.measure, f.year, f.basis, f.of) if of else (f.measure, f.year, f.basis), []).append(f.value)
     return out
 
 
 def values(text: str, measure: str, **kw) -> list[float]:
-    return [v for (m, _, _), vs in facts(text, **kw).items() if m == measure for v in vs]
+    return [v for (m, *_), vs in facts(text, **kw).items() if m == measure for v in vs]
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,56 @@ def test_blank_form_instructions_are_not_values() -> None:
 def test_a_template_change_takes_the_chosen_sign() -> None:
     got = facts("2024年收入预算200万元，比上年下降（增长）5%。")
     assert got[("revenue.change_pct", 2024, "budget")] == [-5.0]
+
+
+# Item 8's sentences below are in the documents' fixed template: no seed or corpus paragraph states
+# two comparisons, a 、-list before a change, "三公" components outside a "三公" section, two years'
+# budgets or a blank form's instruction (searched in the extracted paragraphs of both).
+
+
+def test_two_comparisons_in_one_sentence_stay_apart() -> None:
+    got = facts("2024年支出预算300万元，比上年增加20万元，增长7.1%；比2022年决算数减少15万元，下降4.8%。", of=True)
+    assert got[("expenditure.change", 2024, "budget", "")] == [20.0]
+    assert got[("expenditure.change_pct", 2024, "budget", "")] == [7.1]
+    assert got[("expenditure.change", 2024, "actual", "2022 actual")] == [-15.0]
+    assert got[("expenditure.change_pct", 2024, "actual", "2022 actual")] == [-4.8]
+
+
+def test_the_change_of_a_list_of_parts_is_the_sums() -> None:
+    got = facts("2024年支出预算300万元，其中：基本支出200万元、项目支出100万元，较上年增加30万元。")
+    assert got[("expenditure.change", 2024, "budget")] == [30.0]
+    assert ("expenditure.project.change", 2024, "budget") not in got
+
+
+def test_the_change_of_a_partial_list_is_no_parts() -> None:
+    got = facts("2024年支出预算300万元，其中：人员经费150万元、公用经费50万元、项目支出80万元，较上年增加30万元。")
+    assert not [k for k in got if k[0].endswith(".change")], got
+
+
+def test_sangong_components_outside_a_sangong_section() -> None:
+    got = facts("2024年因公出国（境）费预算0万元，公务用车购置及运行费预算12万元，公务接待费预算3.5万元。")
+    assert got == {
+        ("sangong.overseas", 2024, "budget"): [0.0],
+        ("sangong.vehicle", 2024, "budget"): [12.0],
+        ("sangong.reception", 2024, "budget"): [3.5],
+    }
+
+
+def test_an_economic_item_list_is_not_sangong() -> None:
+    """A real sentence (seed 000, l37): 公务接待费 among the items of basic spending stays an economic item."""
+    got = facts(
+        "（一）基本支出：2024年年初预算数为1920.64万元，是指为保障单位机构正常运转、完成日常工作任务而发生的各项支出，"
+        "包括用于基本工资477.53万元、津贴补贴250.48万元、办公费10万元、差旅费20万元、公务用车运行维护费20万元、公务接待费5万元等；"
+    )
+    assert not [k for k in got if k[0].startswith("sangong.")], got
+
+
+def test_a_budget_restated_against_the_actual_keeps_its_year() -> None:
+    got = facts("2023年支出决算为1200万元，完成全年预算1250万元的96%。", year=2024, kind="final_account")
+    assert got[("expenditure.total", 2023, "adjusted")] == [1250.0]
+
+
+def test_a_template_change_takes_either_chosen_sign() -> None:
+    got = facts("2024年收入预算200万元，比上年增加（减少）10万元，增长（下降）5%。")
+    assert got[("revenue.change", 2024, "budget")] == [10.0]
+    assert got[("revenue.change_pct", 2024, "budget")] == [5.0]

@@ -136,3 +136,44 @@ def test_a_whole_table_on_one_line() -> None:
 def test_traditional_script_and_pinyin_glosses_are_normalised() -> None:
     assert normalize("2024年經(jīng)費支出預算3,055.44萬(wàn)元") == "2024年经费支出预算3055.44万元"
     assert normalize("因公出國(境)費") == "因公出国（境）费"
+
+
+def test_one_cell_per_line_form_with_a_long_goal_stays_one_form() -> None:
+    """The 福州 信访局 form (corpus) one cell per line: its 年度总体目标 is a long sentence, and the
+    indicator grid after it still belongs to the form (and so to 信息化运行维护)."""
+    lines = [
+        "信息化运行维护绩效目标表",
+        "项目名称",
+        "信息化运行维护",
+        "实施单位",
+        "国家信访局本级",
+        "年度总体目标",
+        "1.加强对信访信息系统应用工作的指导和部署，根据行政区划、组织机构及信访业务最新调整对数据交换标准进行修订，"
+        "对业务及统计功能进行升级改造，进行系统优化升级，推动信访信息系统应用工作不断深入。",
+        "",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "|",
+        "产出指标",
+        "数量指标",
+        "数据中心设备维护量",
+        "≥330台（套）",
+        "",
+        "质量指标",
+        "设备完好率",
+        "≥96%",
+    ]
+    (table,) = parse_lines(lines)
+    assert table.rows[0][:4] == ["项目名称", "信息化运行维护", "实施单位", "国家信访局本级"]
+    assert table.rows[-1] == ["", "质量指标", "设备完好率", "≥96%"]
+
+
+def test_a_whole_table_on_one_line_with_thousands_separators() -> None:
+    """A table in the shape of the 杭州 司法局 tables (corpus), amounts with thousands separators as they
+    print them: the separators are no clause breaks."""
+    line = "功能分类科目名称 总计 基本支出 项目支出 合计 一般公共服务支出 公共安全支出 99,230.46 70,724.29 28,506.17 12,868.19 - 12,868.19 76,468.81 65,254.02 11,214.79"
+    (table,) = parse_lines([line])
+    assert table.rows[1] == ["合计", "99,230.46", "70,724.29", "28,506.17"]
+    assert table.rows[2] == ["一般公共服务支出", "12,868.19", "", "12,868.19"]

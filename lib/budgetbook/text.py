@@ -121,6 +121,24 @@ def simplify(text: str) -> str:
     return converter.convert(text) if pattern.search(text) else text
 
 
+_SENTENCE_PIECE = re.compile(r"[^。；;！？!?]*[。；;！？!?]?")
+
+
+def converted(raw: str) -> bool:
+    """Whether the script of `raw` is converted to be read (traditional, or with pinyin glosses)."""
+    return bool(raw) and simplify(raw) != raw
+
+
+def original_sentences(raw: str) -> dict[str, str]:
+    """The sentences of a paragraph as printed, by their normalised text (what prose evidence quotes)."""
+    out: dict[str, str] = {}
+    for m in _SENTENCE_PIECE.finditer(raw):
+        piece = m.group(0).strip()
+        if piece:
+            out.setdefault(normalize(piece), piece)
+    return out
+
+
 def join_lines(parts: list[str]) -> str:
     """Join lines broken by layout: no separator between CJK, a space between Latin words."""
     out = ""

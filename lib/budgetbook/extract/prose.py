@@ -120,6 +120,7 @@ class Context:
     lead_scope: str = ""  # scope announced by the paragraph before ("财政拨款支出主要内容如下：")
     lead_heading: str = ""  # a heading printed as a paragraph of its own just before ("（二）公务接待费")
     in_list: bool = False  # the paragraph is an item of a list of projects announced before ("具体包括：")
+    comparison: tuple[str, str] | None = None  # the basis and `of` of the sentence's last named comparison
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -316,7 +317,7 @@ def _sentence(sentence: str, before: str, ctx: Context) -> None:
     plain = _CLASS_LEVEL.sub("", sentence.translate(_QUOTES))
     context_text = ctx.section.translate(_QUOTES) + "|" + before.translate(_QUOTES)
     prev_end = 0
-    ctx.unnamed, ctx.previous, ctx.after_count = None, None, False
+    ctx.unnamed, ctx.previous, ctx.after_count, ctx.comparison = None, None, False, None
     for fig in figures(plain):
         label = plain[prev_end : fig.start]
         topic = topic_at(context_text + plain[: fig.start])
@@ -426,12 +427,15 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         if named and ctx.subitem and (named[0].change_only or named[0].qualifier):
             return  # 行政运行（项）…比上年增加: the sub-item's change, not the department's
         base = named[0] if named else ctx.base
+        if not named and _enumerated(before, label):
+            base = _sum_owner(before, label, evidence, ctx)  # 其中：A、B、C，较上年增加Z: not C's change
         if base and base.change and not _SHARE.search(label[change[1] :]):
             ctx.base = base  # "…增加88.87万元，增加率为8.8%": the rate is of the same base
             suffix = "change_pct" if fig.kind == "percent" else "change"
             value = fig.value if change[0] >= 0 else -abs(fig.value)
+            basis, of = _comparison_of(label, basis, ctx)
             for changed in base.change.split("|"):  # 收、支预算总计各增加…: both
-                _emit(ctx, f"{changed}.{suffix}", value, fig.unit, evidence, year=ctx.fiscal_year, basis=basis)
+                _emit(ctx, f"{changed}.{suffix}", value, fig.unit, evidence, year=ctx.fiscal_year, basis=basis, of=of)
         return
     if fig.kind == "money" and not change and _compared(fig, label, found, evidence, ctx):
         return
@@ -473,6 +477,46 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
             if listed is not None and not basis_of(label, ""):
                 basis = listed.basis  # 项目年初预算…，其中：部门预算项目3683.76万元: the list's basis
             _emit(ctx, "project", fig.value, fig.unit, evidence, item=name, year=year, basis=basis)
+
+
+def _comparison_of(label: str, basis: str, ctx: Context) -> tuple[str, str]:
+    """The basis of a change and what it is compared with: '' for the year before (比上年), else the
+    year and basis named (比2022年决算数减少… → "2022 actual"). A change whose label names no
+    comparison (…减少15万元，下降4.8%) is against the one the sentence named last."""
+    compared = list(_COMPARISON.finditer(label))
+    if not compared:
+        return ctx.comparison or (basis, "")
+    years = _ANY_YEAR.findall(compared[-1].group(0))
+    of = ""
+    if years and ctx.fiscal_year and int(years[-1]) != ctx.fiscal_year - 1:
+        of = f"{years[-1]} {basis}"
+    ctx.comparison = (basis, of)
+    return ctx.comparison
+
+
+_ENUMERATION = re.compile(r"其中[：:](?P<parts>[^，,。；;：:]*、[^，,。；;：:]*)$")
+
+
+def _enumerated(before: str, label: str) -> bool:
+    """其中：A X万元、B Y万元、C Z万元，较上年增加…: a change after a list of parts joined by 、."""
+    m = _ENUMERATION.search(before[: len(before) - len(label)])
+    return bool(m) and len(figures(m.group("parts"))) >= 2
+
+
+def _sum_owner(before: str, label: str, evidence: str, ctx: Context) -> Term | None:
+    """The measure whose amount the listed parts add up to (the whole before 其中), else None:
+    the change of a list is the sum's, never its last part's."""
+    m = _ENUMERATION.search(before[: len(before) - len(label)])
+    parts = figures(m.group("parts")) if m else []
+    total = sum(f.value for f in parts)
+    slack = sum(f.precision for f in parts) + 1e-6
+    this_sentence = list(takewhile(lambda f: f.evidence == evidence, reversed(ctx.facts)))
+    for fact in this_sentence:
+        if fact.unit == "万元" and abs(fact.value - total) <= slack and not fact.item:
+            term = next((t for t in terms() if t.measures == (fact.measure,) and t.change), None)
+            if term is not None:
+                return term
+    return None
 
 
 def _stated_project(name: str, value: float, ctx: Context) -> bool:
@@ -580,8 +624,9 @@ def _restated(fig: Figure, label: str, evidence: str, ctx: Context) -> bool:
     if fig.kind != "money" or ctx.previous is None or change_word(label):
         return False
     if label.endswith(tuple(load("measures")["against"]["endings"])):
-        for measure in ctx.previous.measures:
-            _emit(ctx, measure, fig.value, fig.unit, evidence, year=year_of(label, "", ctx), basis=basis_of(label, ""))
+        year = int(_YEAR.findall(label)[-1]) if _YEAR.search(label) else last.year if last else ctx.fiscal_year
+        for measure in ctx.previous.measures:  # the year of the figure it restates (决算为X，完成全年预算Y)
+            _emit(ctx, measure, fig.value, fig.unit, evidence, year=year, basis=basis_of(label, ""))
         return True
     if _BARE_YEAR.match(label):
         for measure in ctx.previous.measures:

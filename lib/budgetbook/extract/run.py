@@ -14,6 +14,7 @@ from budgetbook.extract.key_projects import KeyProjects
 from budgetbook.extract.prose import Context, extract_paragraph, figures, scope_of
 from budgetbook.extract.tables import read_table, table_kind
 from budgetbook.outline import heading_rank
+from budgetbook.text import converted, original_sentences
 
 MAX_HEADING = 30
 
@@ -79,8 +80,8 @@ def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
             ctx.lead_scope = lead.scope_for(rank) or section_scope(block.section)
             ctx.lead_heading = heading
             ctx.in_list = projects.holds(rank)
-            facts.extend(ocr_marked(extract_paragraph(block.text, ctx), block))
-            facts.extend(ocr_marked(key.read(block.text, block.section, str(block.location)), block))
+            facts.extend(ocr_marked(as_printed(extract_paragraph(block.text, ctx), block), block))
+            facts.extend(ocr_marked(as_printed(key.read(block.text, block.section, str(block.location)), block), block))
             projects.after(block.text, ctx.projects)
             # a heading standing alone ("（二）公务接待费") names the figures of the paragraph after it
             alone = rank is not None and len(block.text) <= MAX_HEADING and not figures(block.text)
@@ -88,6 +89,15 @@ def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
             # "财政拨款支出主要内容如下：" announces the scope of the list that follows
             lead.after(block.text, rank)
     return one_fact_per_project(facts)
+
+
+def as_printed(facts: list[Fact], block: Paragraph) -> list[Fact]:
+    """A converted paragraph's facts (traditional script) quote its sentences as printed: the values are
+    read from the simplified text, the evidence is the original's."""
+    if not facts or not converted(block.raw):
+        return facts
+    printed = original_sentences(block.raw)
+    return [replace(f, evidence=printed.get(f.evidence, f.evidence)) for f in facts]
 
 
 def one_fact_per_project(facts: list[Fact]) -> list[Fact]:

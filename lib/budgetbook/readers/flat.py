@@ -123,7 +123,8 @@ def _one_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int]
     while values < len(tokens) and is_figure(tokens[-1 - values]):
         values += 1
     labels = tokens[: len(tokens) - values]
-    if values < 2 or len(labels) < 3 or any(is_figure(t) for t in labels) or _SENTENCE.search(lines[i]):
+    # a sentence's clauses show in its labels (the values' thousands separators are no clause breaks)
+    if values < 2 or len(labels) < 3 or any(is_figure(t) for t in labels) or _SENTENCE.search(" ".join(labels)):
         return None
     total = len(labels) - 1
     root = math.isqrt(max(0, total * total - 4 * values))
@@ -148,13 +149,22 @@ def _is_cell_line(line: str) -> bool:
     return short and not _SENTENCE.search(s) and not is_title(s) and not unit_line
 
 
+def _long_value(lines: list[str], j: int, cells: list[tuple[str, int]]) -> bool:
+    """A form's long field value (年度总体目标 then a sentence) on its line, the form going on after it."""
+    label = next((normalize(c).replace(" ", "") for c, _ in reversed(cells) if c), "")
+    rank = heading_rank(normalize(lines[j]))
+    if label not in load("tables")["forms"]["long_values"] or rank in (1, 2):  # "1.加强…" may open the value
+        return False
+    return j + 1 >= len(lines) or not lines[j + 1].strip() or _is_cell_line(lines[j + 1])
+
+
 def _cell_per_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
     first = normalize(lines[i])
     if not first or is_figure(first) or not _is_cell_line(lines[i]) or heading_rank(first) == 1:
         return None
     cells: list[tuple[str, int]] = []  # (cell, line index)
     j = i
-    while j < len(lines) and (not lines[j].strip() or _is_cell_line(lines[j])):
+    while j < len(lines) and (not lines[j].strip() or _is_cell_line(lines[j]) or _long_value(lines, j, cells)):
         if lines[j].strip() != "|":
             cells.append((lines[j].strip(), j))
         j += 1
