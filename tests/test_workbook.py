@@ -43,7 +43,7 @@ def test_summary_workbook_has_the_comparison_and_the_tidy_frames(workbook) -> No
     reports, _ = workbook
     book = load_workbook(reports / "summary.xlsx")
     assert {"部门比较", "文件", "数据", "绩效指标", "校验", "公开完整性"} <= set(book.sheetnames)
-    compare = pd.read_excel(reports / "summary.xlsx", sheet_name="部门比较").set_index("部门")
+    compare = pd.read_excel(reports / "summary.xlsx", sheet_name="部门比较", engine="calamine").set_index("部门")
     assert compare.loc["株洲市人民政府办公室", "“三公”经费（万元）"] == 154
     sheet = book["数据"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
@@ -59,7 +59,7 @@ def test_department_report_covers_all_its_documents(workbook) -> None:
     text = json.dumps([c.get("outputs", []) for c in executed.cells], ensure_ascii=False)
     assert "003_08825dcfe6cddb18" in text and "000_807fa59220604bac" in text  # 2023 self-evaluation and 2024 budget
     assert "image/png" in text  # the charts
-    docs = pd.read_excel(reports / "怀化市人民政府办公室" / "怀化市人民政府办公室.xlsx", sheet_name="概况")
+    docs = pd.read_excel(reports / "怀化市人民政府办公室" / "怀化市人民政府办公室.xlsx", sheet_name="概况", engine="calamine")
     assert sorted(docs["年度"]) == [2023, 2024]
     html = (reports / "怀化市人民政府办公室" / "02-department-report.html").read_text(encoding="utf-8")
     assert "from budgetbook" not in html  # code hidden
