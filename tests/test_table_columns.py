@@ -170,7 +170,8 @@ def test_last_year_and_this_year_columns() -> None:
 
 # 3. Years as rows --------------------------------------------------------------------------------
 
-# 北京 prints its "三公" table with a row per year (合计 | 因公出国（境）费 | 公务用车购置及运行费 …).
+# A "三公" table with a row per year (合计 | 因公出国（境）费 | 公务用车购置及运行费 …), as some templates print it;
+# no real one is in the seeds, corpus or wide corpus (北京 states these years in its text).
 YEARS_AS_ROWS = [
     ["项目", "合计", "因公出国（境）费", "公务用车购置及运行费", "", "公务接待费"],
     ["", "", "", "小计", "公务用车运行费", ""],
