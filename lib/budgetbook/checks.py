@@ -98,11 +98,18 @@ def rows(frame: pd.DataFrame) -> list[Row]:
     columns are read whole: element by element, an Arrow string column costs microseconds a value)."""
     names = list(frame.columns)
     out = []
-    for label, *values in zip(frame.index, *(frame[c].tolist() for c in names), strict=True):
+    for label, *values in zip(frame.index, *(shared(frame[c].tolist()) for c in names), strict=True):
         row = Row(zip(names, values, strict=True))
         row.name = label
         out.append(row)
     return out
+
+
+def shared(values: list) -> list:
+    """`values` with equal strings made one object: a column's unit, measure or doc_id repeats on
+    every row, and one string per row and column held at once is most of a large document's rows."""
+    seen: dict[str, str] = {}
+    return [seen.setdefault(v, v) if type(v) is str else v for v in values]
 
 
 def column_values(*columns: pd.Series) -> Iterator[tuple]:
