@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -140,17 +141,26 @@ class Cache:
 
 
 def encode(doc: Document, extraction: Extraction | None) -> bytes:
-    """(Document, Extraction) as gzip JSON."""
-    blocks = [
-        {"paragraph": dataclasses.asdict(b)} if isinstance(b, Paragraph) else {"table": dataclasses.asdict(b)}
-        for b in doc.blocks
-    ]
-    record = {
-        "document": {**{f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "blocks"}},
-        "blocks": blocks,
-        "extraction": dataclasses.asdict(extraction) if extraction is not None else None,
-    }
-    return gzip.compress(json.dumps(record, ensure_ascii=False, default=_plain).encode("utf-8"), compresslevel=5)
+    """(Document, Extraction) as gzip JSON, written block by block (a large document's blocks are never
+    all held as dicts, nor its JSON as one string)."""
+    document = {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "blocks"}
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=5) as out:
+        out.write(f'{{"document": {_json(document)}, "blocks": ['.encode())
+        for i, block in enumerate(doc.blocks):
+            out.write(f"{', ' if i else ''}{_json(_block_record(block))}".encode())
+        out.write(f'], "extraction": {_json(dataclasses.asdict(extraction) if extraction else None)}}}'.encode())
+    return buffer.getvalue()
+
+
+def _block_record(block: Paragraph | Table) -> dict:
+    """One block as the cache stores it."""
+    return {"paragraph" if isinstance(block, Paragraph) else "table": dataclasses.asdict(block)}
+
+
+def _json(value: object) -> str:
+    """`value` as JSON, as `json.dumps` writes it for the cache."""
+    return json.dumps(value, ensure_ascii=False, default=_plain)
 
 
 def _plain(value: object) -> object:

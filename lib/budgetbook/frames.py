@@ -268,8 +268,17 @@ def build_frames(
     docs: list[Document], extractions: dict[str, Extraction], problems: list[Problem]
 ) -> dict[str, pd.DataFrame]:
     """All frames of a run."""
+    frames = extraction_frames(docs, extractions, problems)
+    frames.update(audit_frames(frames))
+    return frames
+
+
+def extraction_frames(
+    docs: list[Document], extractions: dict[str, Extraction], problems: list[Problem]
+) -> dict[str, pd.DataFrame]:
+    """The frames of a run but its audit (`audit_frames`: computed from these alone)."""
     found = [(d.doc_id, extractions[d.doc_id]) for d in docs if d.doc_id in extractions]
-    frames = {
+    return {
         "documents": typed("documents", (document_records(d, extractions.get(d.doc_id)) for d in docs)),
         "facts": typed("facts", (f.record(doc_id) for doc_id, x in found for f in x.facts)),
         "indicators": typed("indicators", ({"doc_id": doc_id, **i} for doc_id, x in found for i in x.indicators)),
@@ -278,5 +287,3 @@ def build_frames(
         "table_cells": typed("table_cells", (r for d in docs for r in cell_records(d, extractions.get(d.doc_id)))),
         "problems": typed("problems", problem_records(problems)),
     }
-    frames.update(audit_frames(frames))
-    return frames
