@@ -4,8 +4,8 @@
 
 Builds a text document of about MB megabytes from the seed disclosures (the .txt documents of the
 input folder: data/raw, or the shared seeds while data/raw holds none, as in a clone or in CI) and
-reads it the way a run does (reader, extraction, frames and audit), each kind in a fresh process. Prints, per kind, the
-size, what was found, the seconds of the read and of the frames with the audit, the seconds per MB,
+reads it the way a run's worker does (reader, extraction, frames, the cache's copy and audit), each kind in a fresh
+process. Prints, per kind, the size, what was found, the seconds of that read, the seconds per MB,
 the CPU seconds of the process (on a loaded machine the fairer figure) and its peak resident
 memory. Kinds:
 - prose: one disclosure, then its paragraphs without figures again and again (a long report);
@@ -46,21 +46,17 @@ def build(kind: str, megabytes: float, target: Path) -> Path:
 
 
 def child(path: Path) -> None:
-    """Read one document as a run does and print the figures as one line of key=value."""
-    from budgetbook.frames import build_frames
-    from budgetbook.pipeline import Source, read_one
+    """Read one document as a run's worker does (`read_entry`) and print the figures as one line of key=value."""
+    from budgetbook.pipeline import Source, read_entry
 
     start = time.perf_counter()
-    doc, extraction, problems = read_one(Source(path, path.name, path.stem))
-    read = time.perf_counter() - start
-    start = time.perf_counter()
-    frames = build_frames([doc] if doc else [], {doc.doc_id: extraction} if doc and extraction else {}, problems)
-    audit = time.perf_counter() - start
+    frames = read_entry(Source(path, path.name, path.stem)).frames
+    seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     print(
         f"paragraphs={len(frames['paragraphs'])} tables={len(frames['tables'])} facts={len(frames['facts'])} "
-        f"checks={len(frames['checks'])} problems={len(problems)} read={read:.1f} audit={audit:.1f} "
+        f"checks={len(frames['checks'])} problems={len(frames['problems'])} entry={seconds:.1f} "
         f"cpu={cpu:.1f} peak={peak:.0f}"
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -140,17 +141,50 @@ class Cache:
 
 
 def encode(doc: Document, extraction: Extraction | None) -> bytes:
-    """(Document, Extraction) as gzip JSON."""
-    blocks = [
-        {"paragraph": dataclasses.asdict(b)} if isinstance(b, Paragraph) else {"table": dataclasses.asdict(b)}
-        for b in doc.blocks
-    ]
-    record = {
-        "document": {**{f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "blocks"}},
-        "blocks": blocks,
-        "extraction": dataclasses.asdict(extraction) if extraction is not None else None,
-    }
-    return gzip.compress(json.dumps(record, ensure_ascii=False, default=_plain).encode("utf-8"), compresslevel=5)
+    """(Document, Extraction) as gzip JSON, written block by block and figure by figure (a large
+    document's blocks and figures are never all held as dicts, nor its JSON as one string)."""
+    document = {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "blocks"}
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=5) as out:
+        out.write(f'{{"document": {_json(document)}, "blocks": '.encode())
+        _write_list(out, (_block_record(block) for block in doc.blocks))
+        out.write(b', "extraction": ')
+        _write_extraction(out, extraction)
+        out.write(b"}")
+    return buffer.getvalue()
+
+
+def _write_extraction(out: gzip.GzipFile, extraction: Extraction | None) -> None:
+    """`extraction` as `json.dumps(dataclasses.asdict(extraction))` writes it, its lists item by item."""
+    if extraction is None:
+        out.write(b"null")
+        return
+    for i, f in enumerate(dataclasses.fields(extraction)):
+        out.write(f"{', ' if i else '{'}{_json(f.name)}: ".encode())
+        value = getattr(extraction, f.name)
+        if isinstance(value, list):
+            _write_list(out, (dataclasses.asdict(x) if dataclasses.is_dataclass(x) else x for x in value))
+        else:
+            out.write(_json(dataclasses.asdict(value)).encode())
+    out.write(b"}")
+
+
+def _write_list(out: gzip.GzipFile, items: Iterator[object]) -> None:
+    """A JSON list of `items`, as `json.dumps` writes it, one item at a time."""
+    out.write(b"[")
+    for i, item in enumerate(items):
+        out.write(f"{', ' if i else ''}{_json(item)}".encode())
+    out.write(b"]")
+
+
+def _block_record(block: Paragraph | Table) -> dict:
+    """One block as the cache stores it."""
+    return {"paragraph" if isinstance(block, Paragraph) else "table": dataclasses.asdict(block)}
+
+
+def _json(value: object) -> str:
+    """`value` as JSON, as `json.dumps` writes it for the cache."""
+    return json.dumps(value, ensure_ascii=False, default=_plain)
 
 
 def _plain(value: object) -> object:

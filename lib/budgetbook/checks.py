@@ -98,11 +98,18 @@ def rows(frame: pd.DataFrame) -> list[Row]:
     columns are read whole: element by element, an Arrow string column costs microseconds a value)."""
     names = list(frame.columns)
     out = []
-    for label, *values in zip(frame.index, *(frame[c].tolist() for c in names), strict=True):
+    for label, *values in zip(frame.index, *(shared(frame[c].tolist()) for c in names), strict=True):
         row = Row(zip(names, values, strict=True))
         row.name = label
         out.append(row)
     return out
+
+
+def shared(values: list) -> list:
+    """`values` with equal strings made one object: a column's unit, measure or doc_id repeats on
+    every row, and one string per row and column held at once is most of a large document's rows."""
+    seen: dict[str, str] = {}
+    return [seen.setdefault(v, v) if type(v) is str else v for v in values]
 
 
 def column_values(*columns: pd.Series) -> Iterator[tuple]:
@@ -156,7 +163,8 @@ def with_groups(
     if "entity" not in out.columns:
         out = out.assign(entity="")
     out = out.assign(entity=out.entity.fillna("").astype(str))
-    sections = _leads(paragraphs)  # read once for both
+    wanted = {(d, str(loc)) for d, loc in column_values(out.doc_id, out.location)}
+    sections = _leads(paragraphs, wanted)  # read once for both
     context = _contexts(out, sections)
     in_part = _in_parts(out, sections)
     doubtful = [
@@ -237,7 +245,8 @@ def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
 
     keys = ["doc_id", "table_id", "row"]
     digits = cells.loc[cells.text.fillna("").str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*"), keys].drop_duplicates()
-    rows = cells.merge(digits, on=keys).groupby(keys, sort=False).text.agg(lambda t: [str(x or "") for x in t])
+    numbered = cells[[*keys, "text"]].merge(digits, on=keys)
+    rows = numbered.groupby(keys, sort=False).text.agg(lambda t: [str(x or "") for x in t])
     out = set()
     for (d, t, r), row in rows.items():
         if not is_data_row(row) and any(x.strip() for x in row):
@@ -249,20 +258,23 @@ def _scope_words() -> list[str]:
     return list(load("checks")["identity"]["scope_words"])
 
 
-def _leads(paragraphs: pd.DataFrame | None) -> dict[tuple[str, str], str]:
-    """For each paragraph, its section and the lead it continues ("财政拨款支出主要内容如下：" over 1. 2. 3.)."""
+def _leads(paragraphs: pd.DataFrame | None, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """For each paragraph at a `wanted` (doc_id, location), its section and the lead it continues
+    ("财政拨款支出主要内容如下：" over 1. 2. 3.); every paragraph is read, only those are kept."""
     out: dict[tuple[str, str], str] = {}
     if paragraphs is None or paragraphs.empty:
         return out
-    ps = paragraphs.sort_values(["doc_id", "block"])
+    ps = paragraphs[["doc_id", "block", "location", "section", "text"]].sort_values(["doc_id", "block"])
     lead, doc, before = "", None, ""
     for d, loc, sec, text in column_values(ps.doc_id, ps.location, ps.section.fillna(""), ps.text.fillna("")):
         if d != doc:
             lead, doc, before = "", d, ""
         if not _ITEM.match(text):
             lead = ""
-        short = before if len(before) < 80 and text.lstrip().startswith(_continuations()) else ""
-        out[(d, str(loc))] = f"{sec} {lead} {short}"
+        key = (d, str(loc))
+        if key in wanted:
+            short = before if len(before) < 80 and text.lstrip().startswith(_continuations()) else ""
+            out[key] = f"{sec} {lead} {short}"
         if text.rstrip().endswith(("：", ":")):
             lead = text
         before = text

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from budgetbook.document import Document, Paragraph, Table
@@ -160,10 +161,19 @@ class Problem:
 
 
 def typed(name: str, records: Iterable[dict]) -> pd.DataFrame:
-    """A frame with exactly the columns and dtypes of schema `name`."""
+    """A frame with exactly the columns and dtypes of schema `name` (a column a record lacks is missing)."""
     schema = SCHEMAS[name]
-    frame = pd.DataFrame.from_records(list(records), columns=list(schema))
-    return frame.astype(schema)
+    return pd.DataFrame(columns_of(records, list(schema)), columns=list(schema)).astype(schema)
+
+
+def columns_of(records: Iterable[dict], names: list[str]) -> dict[str, list]:
+    """The values of the records by column, read one record at a time (a large document's records,
+    cells above all, are never all held as dicts at once)."""
+    columns: dict[str, list] = {name: [] for name in names}
+    for record in records:
+        for name, values in columns.items():
+            values.append(record.get(name, np.nan))
+    return columns
 
 
 def document_records(doc: Document, extraction: Extraction | None) -> dict:
@@ -219,15 +229,14 @@ def table_records(doc: Document) -> list[dict]:
     ]
 
 
-def cell_records(doc: Document, extraction: Extraction | None = None) -> list[dict]:
+def cell_records(doc: Document, extraction: Extraction | None = None) -> Iterator[dict]:
     """Every cell as printed; numeric cells of standard tables with what they were read as."""
     read = {(c["table_id"], c["row"], c["col"]): c for c in (extraction.cells if extraction else [])}
-    out = []
     for table_id, table in enumerate(doc.tables, start=1):
         for r, row in enumerate(table.rows):
             loc = table.row_locations[r] if r < len(table.row_locations) else table.location
-            out.extend(
-                {
+            for c, text in enumerate(row):
+                yield {
                     "doc_id": doc.doc_id,
                     "table_id": table_id,
                     "row": r,
@@ -237,9 +246,6 @@ def cell_records(doc: Document, extraction: Extraction | None = None) -> list[di
                     "line": loc.line,
                     **read.get((table_id, r, c), {}),
                 }
-                for c, text in enumerate(row)
-            )
-    return out
 
 
 def audit_frames(frames: dict[str, pd.DataFrame], tolerance=None) -> dict[str, pd.DataFrame]:
@@ -262,8 +268,17 @@ def build_frames(
     docs: list[Document], extractions: dict[str, Extraction], problems: list[Problem]
 ) -> dict[str, pd.DataFrame]:
     """All frames of a run."""
+    frames = extraction_frames(docs, extractions, problems)
+    frames.update(audit_frames(frames))
+    return frames
+
+
+def extraction_frames(
+    docs: list[Document], extractions: dict[str, Extraction], problems: list[Problem]
+) -> dict[str, pd.DataFrame]:
+    """The frames of a run but its audit (`audit_frames`: computed from these alone)."""
     found = [(d.doc_id, extractions[d.doc_id]) for d in docs if d.doc_id in extractions]
-    frames = {
+    return {
         "documents": typed("documents", (document_records(d, extractions.get(d.doc_id)) for d in docs)),
         "facts": typed("facts", (f.record(doc_id) for doc_id, x in found for f in x.facts)),
         "indicators": typed("indicators", ({"doc_id": doc_id, **i} for doc_id, x in found for i in x.indicators)),
@@ -272,5 +287,3 @@ def build_frames(
         "table_cells": typed("table_cells", (r for d in docs for r in cell_records(d, extractions.get(d.doc_id)))),
         "problems": typed("problems", problem_records(problems)),
     }
-    frames.update(audit_frames(frames))
-    return frames

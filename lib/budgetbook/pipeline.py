@@ -24,7 +24,7 @@ from budgetbook.cache import Cache, Entry, encode, file_key, problems_of, relabe
 from budgetbook.checks import Tolerance, cross_document_checks, with_groups
 from budgetbook.document import Document
 from budgetbook.extract.run import Extraction, extract_document
-from budgetbook.frames import SCHEMAS, Problem, build_frames, typed
+from budgetbook.frames import SCHEMAS, Problem, audit_frames, build_frames, extraction_frames, typed
 from budgetbook.limits import LimitExceeded, document_limits
 from budgetbook.readers import ReadError, read_document
 from budgetbook.storage import Generation, read_frame
@@ -171,10 +171,17 @@ def document_frames(doc: Document | None, extraction: Extraction | None, problem
 
 
 def read_entry(source: Source) -> Entry:
-    """The unit of work sent to a worker: read one file (`read_one`) and make its frames."""
+    """The unit of work sent to a worker: read one file (`read_one`) and make its frames. The read
+    document is encoded for the cache and let go before the audit: a large document's blocks and
+    figures need not stay beside the audit's work."""
     doc, extraction, problems = read_one(source)
-    frames = document_frames(doc, extraction, problems)
-    return Entry(frames, encode(doc, extraction) if doc is not None else None, (doc.pages or 0) if doc else 0)
+    if doc is None:
+        return Entry(document_frames(None, extraction, problems), None, 0)
+    frames = extraction_frames([doc], {doc.doc_id: extraction} if extraction is not None else {}, problems)
+    entry = Entry(frames, encode(doc, extraction), doc.pages or 0)
+    del doc, extraction
+    frames.update(audit_frames(frames))
+    return entry
 
 
 def failed_entry(source: Source, exc: BaseException) -> Entry:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 
 from budgetbook.document import Document, Paragraph
 from budgetbook.extract.vocab import load
@@ -287,10 +288,19 @@ def _place(department: str, province: str, city: str, county: str, places: dict)
 
 
 @cache
-def _lookup(text: str) -> tuple[str, str, str]:
-    import cnloc  # imported here: loading its tables takes a moment
+def _gazetteer() -> ModuleType:
+    """cnloc (imported here: loading its tables takes a moment), its places kept for the one year
+    we look them up in, its default (the places of 1980–2025 would stay loaded beside every document)."""
+    import cnloc
 
-    row = cnloc.getlocation(text, max_workers=1).iloc[0]
+    parser = cnloc.address_parser
+    parser.adcode_to_location = {k: v for k, v in parser.adcode_to_location.items() if k[0] == cnloc.DEFAULT_YEAR}
+    return cnloc
+
+
+@cache
+def _lookup(text: str) -> tuple[str, str, str]:
+    row = _gazetteer().getlocation(text, max_workers=1).iloc[0]
 
     def name(key: str) -> str:
         value = row.get(key)
