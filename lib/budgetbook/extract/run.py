@@ -80,8 +80,8 @@ def prose_facts(doc: Document, identity: Identity) -> list[Fact]:
             ctx.lead_scope = lead.scope_for(rank) or section_scope(block.section)
             ctx.lead_heading = heading
             ctx.in_list = projects.holds(rank)
-            facts.extend(ocr_marked(as_printed(extract_paragraph(block.text, ctx), block), block))
-            facts.extend(ocr_marked(as_printed(key.read(block.text, block.section, str(block.location)), block), block))
+            found = extract_paragraph(block.text, ctx) + key.read(block.text, block.section, str(block.location))
+            facts.extend(ocr_marked(as_printed(found, block), block))
             projects.after(block.text, ctx.projects)
             # a heading standing alone ("（二）公务接待费") names the figures of the paragraph after it
             alone = rank is not None and len(block.text) <= MAX_HEADING and not figures(block.text)

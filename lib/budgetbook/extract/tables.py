@@ -16,7 +16,7 @@ comes from its row label and its column header, both named with the prose vocabu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from budgetbook.document import Table
@@ -597,8 +597,8 @@ def _change_facts(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel,
     value = number if rate else to_wan(number, ctx.factor_unit)
     unit, suffix = ("%", "change_pct") if rate else ("万元", "change")
     precision = precision_of(text, "%" if rate else ctx.factor_unit)
-    cell = _Cell(i, j, text, "/".join(p for p in path if p.strip()), year, basis, unit, precision, "")
-    cell = replace(cell, scope=reading.scope or _table_scope(ctx, reading))
+    scope = reading.scope or _table_scope(ctx, reading)
+    cell = _Cell(i, j, text, "/".join(p for p in path if p.strip()), year, basis, unit, precision, scope)
     return [_fact(ctx, head, cell, f"{stem}.{suffix}", value, "") for stem in stems]
 
 
@@ -624,10 +624,10 @@ def _year_on_year(changes: list[str], headers: list[list[str]]) -> bool:
     """Is the change against the year before? Two years named, or 上年, say so; one year with 预算 and
     决算 columns (2023年预算数 | 2023年决算数 | 增减) is the outturn against the budget."""
     own = "".join(changes)
-    years = set(_YEAR.findall(own))
-    if len(years) >= 2:
+    years = _YEAR.findall(own)
+    if len(set(years)) >= 2:
         return True
-    if len(_YEAR.findall(own)) >= 2:
+    if len(years) >= 2:
         return False  # 2023年决算数比2023年预算数
     if _comparison().search(squash(own)):
         return True
@@ -675,6 +675,7 @@ def row_period(label: str, fiscal_year: int | None, doc_kind: str) -> tuple[int 
     return year, basis_of(rest, doc_kind) if rest else DEFAULT_BASIS.get(doc_kind, "")
 
 
+@lru_cache(maxsize=1 << 12)  # asked for every cell of a column without a printed year
 def _period(label: str) -> tuple[int | None, int, str] | None:
     """(printed year, else None; offset of a word 上年/本年 from the fiscal year; the amount word after it)
     of a label that names a year and nothing else (2023年预算数, 上年决算数), else None."""
