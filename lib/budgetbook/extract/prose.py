@@ -427,8 +427,9 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
         if named and ctx.subitem and (named[0].change_only or named[0].qualifier):
             return  # 行政运行（项）…比上年增加: the sub-item's change, not the department's
         base = named[0] if named else ctx.base
-        if not named and _enumerated(before, label):
-            base = _sum_owner(before, label, evidence, ctx)  # 其中：A、B、C，较上年增加Z: not C's change
+        parts = [] if named else _listed_parts(before, label)
+        if parts:
+            base = _sum_owner(parts, evidence, ctx)  # 其中：A、B、C，较上年增加Z: not C's change
         if base and base.change and not _SHARE.search(label[change[1] :]):
             ctx.base = base  # "…增加88.87万元，增加率为8.8%": the rate is of the same base
             suffix = "change_pct" if fig.kind == "percent" else "change"
@@ -497,17 +498,17 @@ def _comparison_of(label: str, basis: str, ctx: Context) -> tuple[str, str]:
 _ENUMERATION = re.compile(r"其中[：:](?P<parts>[^，,。；;：:]*、[^，,。；;：:]*)$")
 
 
-def _enumerated(before: str, label: str) -> bool:
-    """其中：A X万元、B Y万元、C Z万元，较上年增加…: a change after a list of parts joined by 、."""
-    m = _ENUMERATION.search(before[: len(before) - len(label)])
-    return bool(m) and len(figures(m.group("parts"))) >= 2
-
-
-def _sum_owner(before: str, label: str, evidence: str, ctx: Context) -> Term | None:
-    """The measure whose amount the listed parts add up to (the whole before 其中), else None:
-    the change of a list is the sum's, never its last part's."""
+def _listed_parts(before: str, label: str) -> list[Figure]:
+    """其中：A X万元、B Y万元、C Z万元，较上年增加…: the parts joined by 、 that a change follows (two at
+    least), else none."""
     m = _ENUMERATION.search(before[: len(before) - len(label)])
     parts = figures(m.group("parts")) if m else []
+    return parts if len(parts) >= 2 else []
+
+
+def _sum_owner(parts: list[Figure], evidence: str, ctx: Context) -> Term | None:
+    """The measure whose amount the listed parts add up to (the whole before 其中), else None:
+    the change of a list is the sum's, never its last part's."""
     total = sum(f.value for f in parts)
     slack = sum(f.precision for f in parts) + 1e-6
     this_sentence = list(takewhile(lambda f: f.evidence == evidence, reversed(ctx.facts)))
