@@ -47,7 +47,7 @@ def _columns(row: list[str], vocab: dict) -> dict[str, int]:
     for j, cell in enumerate(row):
         text = squash(cell)
         for field in (*FIELDS, "project"):
-            if field not in found and any(text == w for w in vocab[field]):
+            if field not in found and text in vocab[field]:
                 found[field] = j
                 break
     return found

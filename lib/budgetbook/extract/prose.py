@@ -193,9 +193,16 @@ def last_keyword(text: str, table: dict[str, list[str]]) -> str:
     return best
 
 
+@cache
+def _any_keyword(name: str) -> re.Pattern[str]:
+    """Any word of the keyword table `name` of measures.toml (most texts hold none: one search tells)."""
+    words = load("measures")[name].values()
+    return re.compile("|".join(re.escape(w) for ws in words for w in sorted(ws, key=len, reverse=True)))
+
+
 def topic_at(text: str) -> str:
     """The topic in force at the end of `text`: the last topic keyword in it."""
-    return last_keyword(text, load("measures")["topics"])
+    return last_keyword(text, load("measures")["topics"]) if _any_keyword("topics").search(text) else ""
 
 
 @cache
@@ -315,16 +322,16 @@ def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
 
 def _sentence(sentence: str, before: str, ctx: Context) -> None:
     plain = _CLASS_LEVEL.sub("", sentence.translate(_QUOTES))
-    context_text = ctx.section.translate(_QUOTES) + "|" + before.translate(_QUOTES)
+    context_topic = topic_at(ctx.section.translate(_QUOTES) + "|" + before.translate(_QUOTES))
     prev_end = 0
     ctx.unnamed, ctx.previous, ctx.after_count, ctx.comparison = None, None, False, None
     for fig in figures(plain):
         label = plain[prev_end : fig.start]
-        topic = topic_at(context_text + plain[: fig.start])
+        topic = topic_at(plain[: fig.start]) or context_topic
         _figure(fig, label, plain[: fig.start], sentence, topic, plain[fig.end : fig.end + AFTER], ctx)
         prev_end = fig.end
     ctx.current = None  # zeros and 全部为 state no printed figure of their own
-    _zeros(plain, sentence, context_text, ctx)
+    _zeros(plain, sentence, context_topic, ctx)
 
 
 def _emit(
@@ -378,7 +385,7 @@ def _same_as_base(fig: Figure, ctx: Context) -> bool:
 
 def scope_of(text: str) -> str:
     """The scope last announced in `text` (the sentence before the figure)."""
-    return last_keyword(text, load("measures")["scope"])
+    return last_keyword(text, load("measures")["scope"]) if _any_keyword("scope").search(text) else ""
 
 
 def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str, after: str, ctx: Context) -> None:
@@ -739,6 +746,8 @@ def _lists(text: str, ctx: Context) -> None:
     """内设机构包括：A、B、C。 — the count of the listed units."""
     for measure, phrases in load("measures")["lists"].items():
         for phrase in phrases:
+            if phrase not in text:  # most paragraphs list nothing: no pattern to build or search
+                continue
             m = re.search(re.escape(phrase) + r"[：:]?(?P<list>[^。；]+)", text)
             if m:
                 items = [i for i in re.split(r"[、，,]", _strip_brackets(m.group("list"))) if i.strip()]
@@ -756,14 +765,15 @@ def _strip_brackets(text: str) -> str:
         text = stripped
 
 
-def _zeros(plain: str, evidence: str, context_text: str, ctx: Context) -> None:
-    """无会议费预算 / 当年度无三公经费支出: a zero; 与上年持平: a zero change of the base."""
+def _zeros(plain: str, evidence: str, context_topic: str, ctx: Context) -> None:
+    """无会议费预算 / 当年度无三公经费支出: a zero; 与上年持平: a zero change of the base. `context_topic`:
+    the topic in force before the sentence (a topic word in the sentence before a clause overrides it)."""
     pos = 0
     for clause in _CLAUSE_END.split(plain):
         start, pos = pos, pos + len(clause) + 1
         if not clause or _has_figure(clause):
             continue
-        topic = topic_at(context_text + plain[:start])
+        topic = topic_at(plain[:start]) or context_topic
         if _ZERO.search(clause):
             tail = clause[_ZERO.search(clause).end() :]
             found = match_term(tail, "money", topic) or match_term(tail, "count", topic)

@@ -458,6 +458,7 @@ def _keep_cell(
     )
 
 
+@lru_cache(maxsize=1 << 12)  # asked for every cell: a table's headers are few
 def is_change_column(header: str) -> bool:
     """增减 / 增减率 / 比上年增减 columns hold changes, never amounts."""
     return any(w in squash(header) for w in load("tables")["columns"]["change_columns"])
