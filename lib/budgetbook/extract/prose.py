@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import takewhile
 
 import cn2an
@@ -159,9 +159,8 @@ def figures(text: str) -> list[Figure]:
         if m.group("num") is not None:
             value, unit, printed = float(m.group("num")), m.group("unit"), m.group("num")
         else:
-            try:
-                value, unit, printed = float(cn2an.cn2an(m.group("cn"), "smart")), m.group("cnunit"), "0"
-            except ValueError:
+            value, unit, printed = _cn_number(m.group("cn")), m.group("cnunit"), "0"
+            if value is None:
                 continue
         precision = precision_of(printed, unit)
         if unit not in MONEY_UNITS and unit not in ("%", "分"):
@@ -178,8 +177,21 @@ def figures(text: str) -> list[Figure]:
 
 
 def _has_figure(text: str) -> bool:
-    """Whether `text` states a figure (`figures` is not empty), without reading them when none is printed."""
-    return bool((_FIGURE.search(text) or _BARE_ZERO.search(text)) and figures(text))
+    """Whether `text` states a figure (`figures` is not empty), without reading them: a number with a unit,
+    a number in words that reads, or a bare zero."""
+    for m in _FIGURE.finditer(text):
+        if m.group("num") is not None or _cn_number(m.group("cn")) is not None:
+            return True
+    return _BARE_ZERO.search(text) is not None
+
+
+@lru_cache(maxsize=1 << 10)
+def _cn_number(text: str) -> float | None:
+    """A number written in words (两, 十二), None if it does not read as one."""
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except ValueError:
+        return None
 
 
 def last_keyword(text: str, table: dict[str, list[str]]) -> str:
@@ -281,6 +293,7 @@ def change_word(label: str) -> tuple[int, int] | None:
     return (sign, pos) if pos >= 0 else None
 
 
+@lru_cache(maxsize=1 << 12)  # asked for every table cell with its header
 def basis_of(text: str, doc_kind: str) -> str:
     """The basis a label or column header names (调整预算, 决算…), else the document kind's."""
     text = simplify(text)  # table headers arrive as printed
@@ -765,6 +778,12 @@ def _strip_brackets(text: str) -> str:
         text = stripped
 
 
+def _change_stated(evidence: str, ctx: Context) -> bool:
+    """Whether the sentence `evidence` (not the paragraph) already stated a change."""
+    this_sentence = takewhile(lambda f: f.evidence == evidence, reversed(ctx.facts))
+    return any(f.measure.endswith((".change", ".change_pct")) for f in this_sentence)
+
+
 def _zeros(plain: str, evidence: str, context_topic: str, ctx: Context) -> None:
     """无会议费预算 / 当年度无三公经费支出: a zero; 与上年持平: a zero change of the base. `context_topic`:
     the topic in force before the sentence (a topic word in the sentence before a clause overrides it)."""
@@ -802,9 +821,7 @@ def _zeros(plain: str, evidence: str, context_topic: str, ctx: Context) -> None:
                     basis=basis_of(clause, ctx.doc_kind),
                 )
         change = change_word(clause)
-        this_sentence = takewhile(lambda f: f.evidence == evidence, reversed(ctx.facts))  # not the paragraph's
-        stated = any(f.measure.endswith((".change", ".change_pct")) for f in this_sentence)
-        if change and change[0] == 0 and not stated:  # "增长0.8%，与上年基本持平" is not a zero change
+        if change and change[0] == 0 and not _change_stated(evidence, ctx):  # "增长0.8%，与上年基本持平": none
             found = match_term(clause, "money", topic, values=False)
             base = found[0] if found and found[0].change else ctx.base
             for changed in base.change.split("|") if base and base.change else ():

@@ -692,6 +692,12 @@ def _period(label: str) -> tuple[int | None, int, str] | None:
 
 def _column_year(path: list[str], fiscal_year: int | None) -> int | None:
     """A column's year: the last year its header prints, else 上年/本年 (上年预算数), else the document's."""
+    return _header_year(tuple(path), fiscal_year)
+
+
+@lru_cache(maxsize=1 << 12)  # asked for every cell: read once per header path
+def _header_year(path: tuple[str, ...], fiscal_year: int | None) -> int | None:
+    """`_column_year` of a header path."""
     years = _YEAR.findall("".join(path))
     if years:
         return int(years[-1])
@@ -722,9 +728,15 @@ def _table_scope(ctx: TableContext, reading: _Reading) -> str:
 
 def _title_scope(ctx: TableContext) -> str:
     """The fund scope a table's title declares (财政拨款收支总表, 一般公共预算支出表, 政府性基金…)."""
-    if ctx.kind.name == "fiscal_summary":
+    return _scope_of_title(ctx.table.title, ctx.kind.name)
+
+
+@lru_cache(maxsize=1 << 10)  # asked for every cell of a table
+def _scope_of_title(title: str, kind: str) -> str:
+    """`_title_scope` of a table's title and kind."""
+    if kind == "fiscal_summary":
         return "财政拨款"
-    title = squash(ctx.table.title)
+    title = squash(title)
     for scope, words in load("tables")["scopes"].items():
         if any(w in title for w in words):
             return scope
@@ -862,7 +874,13 @@ def _beside(table: Table, keys: list[str], want_figure: bool) -> tuple[str, int,
 
 def _unit_fits(unit: str, path: list[str]) -> bool:
     """A count is not read from a 价值 column, nor an amount from a 数量 column."""
-    header = squash("".join(path))
+    return _header_fits(unit, "".join(path))
+
+
+@lru_cache(maxsize=1 << 12)  # asked for every cell: read once per header
+def _header_fits(unit: str, joined: str) -> bool:
+    """`_unit_fits` of a header path joined."""
+    header = squash(joined)
     columns = load("tables")["columns"]
     if any(w in header for w in columns["count_columns"]):
         return unit == "count"
