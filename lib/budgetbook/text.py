@@ -170,7 +170,18 @@ def parse_number(text: str | None) -> float | None:
     """
     if text is None:
         return None
-    s = normalize(str(text)).replace(" ", "").rstrip("%")
+    text = str(text)
+    return _parse_short(text) if len(text) <= _REMEMBERED_LEN else _parse_number(text)
+
+
+@lru_cache(maxsize=1 << 16)  # a table prints the same cells again and again (0.00, -, 合计's figures)
+def _parse_short(text: str) -> float | None:
+    return _parse_number(text)
+
+
+def _parse_number(text: str) -> float | None:
+    """`parse_number` proper."""
+    s = normalize(text).replace(" ", "").rstrip("%")
     s = s.replace("万元", "").replace("元", "") if s[:1].isdigit() or s[:1] in "-−－(（" else s
     if s in _EMPTY_MARKS:
         return None

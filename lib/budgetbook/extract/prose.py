@@ -41,6 +41,7 @@ _BARE_ZERO = re.compile(r"(?<=[为是])0(?:\.0+)?(?=[，,。；;、]|与|$)")
 _SENTENCE_END = re.compile(r"[。；;！？]")
 _CLAUSE_END = re.compile(r"[，,、。；;：:]")
 _QUOTES = str.maketrans("", "", '“”"‘’「」『』')
+_HAS_QUOTE = re.compile('[“”"‘’「」『』]')
 _YEAR = re.compile(r"(?<![比较与同])(\d{4})年(?!\d{1,2}月)")
 _ANY_YEAR = re.compile(r"(\d{4})年")
 _COMPARISON = re.compile(r"(?:比|较|与|同比|对比)(?:上年|上一年|去年|\d{4}年)")
@@ -315,12 +316,17 @@ def year_of(label: str, before: str, ctx: Context) -> int | None:
 CONTEXT_WINDOW = 2000  # characters of a paragraph before a sentence that its figures' topic and year are read from
 
 
+def unquoted(text: str) -> str:
+    """`text` without quotation marks (“三公”经费 is 三公经费)."""
+    return text.translate(_QUOTES) if _HAS_QUOTE.search(text) else text
+
+
 def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
     """All facts a paragraph states."""
     ctx.base, ctx.projects, ctx.facts, ctx.last, ctx.current, ctx.first = None, ctx.in_list, [], None, None, None
     ctx.first_named = False
     first = _SENTENCE_END.split(text, maxsplit=1)[0]
-    own = first.translate(_QUOTES) if heading_rank(text) is not None and not figures(first) else ""
+    own = unquoted(first) if heading_rank(text) is not None and not figures(first) else ""
     ctx.heading = own or ctx.lead_heading
     ctx.subitem = bool(_SUBITEM.search(_CLASS_LEVEL.sub("", first)))
     _lists(text, ctx)
@@ -334,8 +340,8 @@ def extract_paragraph(text: str, ctx: Context) -> list[Fact]:
 
 
 def _sentence(sentence: str, before: str, ctx: Context) -> None:
-    plain = _CLASS_LEVEL.sub("", sentence.translate(_QUOTES))
-    context_topic = topic_at(ctx.section.translate(_QUOTES) + "|" + before.translate(_QUOTES))
+    plain = _CLASS_LEVEL.sub("", unquoted(sentence))
+    context_topic = topic_at(unquoted(ctx.section) + "|" + unquoted(before))
     prev_end = 0
     ctx.unnamed, ctx.previous, ctx.after_count, ctx.comparison = None, None, False, None
     for fig in figures(plain):
