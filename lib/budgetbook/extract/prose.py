@@ -40,7 +40,6 @@ _FIGURE = re.compile(
 _BARE_ZERO = re.compile(r"(?<=[为是])0(?:\.0+)?(?=[，,。；;、]|与|$)")
 _SENTENCE_END = re.compile(r"[。；;！？]")
 _CLAUSE_END = re.compile(r"[，,、。；;：:]")
-_QUOTES = str.maketrans("", "", '“”"‘’「」『』')
 _HAS_QUOTE = re.compile('[“”"‘’「」『』]')
 _YEAR = re.compile(r"(?<![比较与同])(\d{4})年(?!\d{1,2}月)")
 _ANY_YEAR = re.compile(r"(\d{4})年")
@@ -318,7 +317,7 @@ CONTEXT_WINDOW = 2000  # characters of a paragraph before a sentence that its fi
 
 def unquoted(text: str) -> str:
     """`text` without quotation marks (“三公”经费 is 三公经费)."""
-    return text.translate(_QUOTES) if _HAS_QUOTE.search(text) else text
+    return _HAS_QUOTE.sub("", text)  # quicker than str.translate on a paragraph's context
 
 
 def extract_paragraph(text: str, ctx: Context) -> list[Fact]:

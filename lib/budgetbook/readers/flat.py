@@ -66,7 +66,11 @@ def _table(rows: list[list[str]], lines: list[int]) -> Table:
 def _spans(line: str) -> list[tuple[int, str]]:
     """(display column where the cell starts, cell) for the cells of a space-aligned line."""
     text = line.rstrip().replace("\u3000", "  ").replace("\t", "    ")
-    return [(_width(text[: m.start()]), m.group(0)) for m in re.finditer(r"\S+(?: \S+)*", text)]
+    out, width, measured = [], 0, 0
+    for m in re.finditer(r"\S+(?: \S+)*", text):  # the width so far, added to cell by cell: a long line stays linear
+        width, measured = width + _width(text[measured : m.start()]), m.start()
+        out.append((width, m.group(0)))
+    return out
 
 
 def _is_aligned_row(line: str) -> bool:
