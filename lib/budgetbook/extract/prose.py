@@ -156,24 +156,30 @@ def figures(text: str) -> list[Figure]:
     """The figures of a sentence with their units, money in 万元."""
     out = []
     for m in _FIGURE.finditer(text):
-        if m.group("num") is not None:
-            value, unit, printed = float(m.group("num")), m.group("unit"), m.group("num")
+        num, unit, cn, cn_unit = m.group("num", "unit", "cn", "cnunit")
+        if num is not None:
+            value, printed = float(num), num
         else:
-            value, unit, printed = _cn_number(m.group("cn")), m.group("cnunit"), "0"
+            value, unit, printed = _cn_number(cn), cn_unit, "0"
             if value is None:
                 continue
-        precision = precision_of(printed, unit)
-        if unit not in MONEY_UNITS and unit not in ("%", "分"):
-            out.append(Figure(m.start(), m.end(), value, COUNT_UNITS[unit], "count", precision, unit))
-        elif unit in MONEY_UNITS:
-            out.append(Figure(m.start(), m.end(), to_wan(value, unit), "万元", "money", precision))
-        elif unit == "%":
-            out.append(Figure(m.start(), m.end(), value, "%", "percent", precision))
-        elif unit == "分":
-            out.append(Figure(m.start(), m.end(), value, "分", "score", precision))
+        out.append(_figure_of(m.start(), m.end(), value, unit, precision_of(printed, unit)))
+    if "0" not in text:  # no bare zero (为0，) can stand in it
+        return out
     taken = {f.start for f in out}
     zeros = [Figure(m.start(), m.end(), 0.0, "万元", "money", 0.0) for m in _BARE_ZERO.finditer(text)]
     return sorted(out + [z for z in zeros if z.start not in taken], key=lambda f: f.start)
+
+
+def _figure_of(start: int, end: int, value: float, unit: str, precision: float) -> Figure:
+    """A figure printed with `unit`: money in 万元, a rate, a score or a count."""
+    if unit in MONEY_UNITS:
+        return Figure(start, end, to_wan(value, unit), "万元", "money", precision)
+    if unit == "%":
+        return Figure(start, end, value, "%", "percent", precision)
+    if unit == "分":
+        return Figure(start, end, value, "分", "score", precision)
+    return Figure(start, end, value, COUNT_UNITS[unit], "count", precision, unit)
 
 
 def _has_figure(text: str) -> bool:
