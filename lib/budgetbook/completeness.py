@@ -9,8 +9,9 @@ items that are present or stated as none.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from budgetbook.checks import Finding
@@ -72,11 +73,17 @@ def _status(item: dict, doc_id: str, frames: dict[str, pd.DataFrame]) -> tuple[s
         hit = paragraphs.loc[paragraphs.text.fillna("").str.contains(pattern, regex=True)]
         if not hit.empty:
             return PRESENT, f"{hit.iloc[0].location}：{hit.iloc[0].text[:60]}"
+    texts = paragraphs.text.fillna("").to_list() if item.get("none") else []
     for pattern in item.get("none", ()):
-        hit = paragraphs.loc[paragraphs.text.fillna("").map(lambda t, p=pattern: bool(re.search(p, t)))]
-        if not hit.empty:
-            return NONE, f"{hit.iloc[0].location}：{hit.iloc[0].text[:60]}"
+        first = _first_match(re.compile(pattern), texts)
+        if first is not None:
+            return NONE, f"{paragraphs.location.iloc[first]}：{paragraphs.text.iloc[first][:60]}"
     return ABSENT, ""
+
+
+def _first_match(pattern: re.Pattern[str], texts: list[str]) -> int | None:
+    """The index of the first text `pattern` is found in, or None."""
+    return next((k for k, text in enumerate(texts) if pattern.search(text)), None)
 
 
 # --- form: the table of contents against the body, empty tables and their statement ------------
@@ -241,10 +248,26 @@ def _page(loc: object) -> str:
 
 def _is_empty(t: pd.DataFrame) -> bool:
     """A table with no amount other than zero in its data rows (its header and column numbers aside)."""
+    return _empty_rows(t.groupby("row", sort=True).text.agg(list))
+
+
+def _table_rows(cells: pd.DataFrame) -> dict[tuple[str, int], list[list[object]]]:
+    """Each table's cell texts row by row, rows in order, keyed by (doc_id, table_id): one pass over the cells
+    (as `groupby("row")` of one table's cells gives them; cells without a row or table are left out)."""
+    grouped: dict[tuple[str, int], dict[int, list[object]]] = {}
+    placed = cells.loc[cells.doc_id.notna() & cells.table_id.notna() & cells.row.notna()]
+    columns = (placed[c].to_list() for c in ("doc_id", "table_id", "row", "text"))
+    for doc_id, table_id, row, text in zip(*columns, strict=True):
+        grouped.setdefault((doc_id, table_id), {}).setdefault(row, []).append(text)
+    return {key: [rows[r] for r in sorted(rows)] for key, rows in grouped.items()}
+
+
+def _empty_rows(rows: Iterable[list[object]]) -> bool:
+    """`_is_empty` of a table given as its rows of cell texts."""
     from budgetbook.checks_tables import _value, is_data_row
 
-    rows = t.groupby("row", sort=True).text.agg(lambda x: [str(v or "") for v in x])
-    for row in rows:
+    for cells in rows:
+        row = [str(v or "") for v in cells]
         if not is_data_row(row):
             continue
         for text in row:
@@ -257,11 +280,15 @@ def _is_empty(t: pd.DataFrame) -> bool:
     return True
 
 
-def _none_patterns(title: str) -> list[str]:
-    """The statements of the items whose table this title is (无政府性基金…, 三公…为0)."""
+def _item_owners() -> list[tuple[dict, list[str]]]:
+    """Each required item with its `_longer_names`."""
+    return [(item, _longer_names(item)) for item in load("checks")["item"]]
+
+
+def _none_patterns(title: str, owners: list[tuple[dict, list[str]]] | None = None) -> list[str]:
+    """The statements of the items whose table this title is (无政府性基金…, 三公…为0); `owners`: `_item_owners()`."""
     out = []
-    for item in load("checks")["item"]:
-        longer = _longer_names(item)
+    for item, longer in owners or _item_owners():
         t = squash(title)
         if any(w in t and not any(x in t for x in longer if w in x) for w in item.get("tables", ())):
             out.extend(item.get("none", ()))
@@ -293,30 +320,37 @@ def _searcher(texts: pd.Series) -> Callable[[str], bool]:
     return says
 
 
+def _near(blocks: np.ndarray, block: int) -> np.ndarray:
+    """Which of the blocks are near a table's block: the two before it to the three after it."""
+    return (blocks >= block - 2) & (blocks <= block + 3)
+
+
 def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     """A standard table with no figures must say so (本表无数据, 本部门无…，故本表为空, 无此项支出)."""
     tables, cells, paragraphs = frames["tables"], frames["table_cells"], frames["paragraphs"]
     statement = re.compile(_form()["empty_statement"])
     skip = set(load("checks")["tables"]["skip_kinds"])
-    by_table = dict(list(cells.groupby(["doc_id", "table_id"], sort=False)))
+    by_table = _table_rows(cells)
+    owners = _item_owners()
     for doc_id, mine in tables.groupby("doc_id", sort=False):
         ps = paragraphs.loc[paragraphs.doc_id == doc_id]
-        says = _searcher(ps.text.fillna(""))
-        for _, table in mine.iterrows():
-            t = by_table.get((doc_id, table.table_id))
-            if not standard_table(str(table.title or ""), skip) or t is None or not _is_empty(t):
+        texts = ps.text.fillna("")
+        says = _searcher(texts)
+        blocks, texts = ps.block.fillna(-(10**9)).to_numpy("int64"), texts.to_list()
+        columns = (mine.table_id, mine.title, mine.block, mine.caption, mine.location)
+        for table_id, title, block, caption, location in zip(*columns, strict=True):
+            rows = by_table.get((doc_id, table_id))
+            if not standard_table(str(title or ""), skip) or rows is None or not _empty_rows(rows):
                 continue
-            block = ps.block.fillna(-(10**9)) if not pd.isna(table.block) else None
-            near = ps.loc[(block >= table.block - 2) & (block <= table.block + 3)] if block is not None else ps.iloc[:0]
-            near = near.text.fillna("")
-            own = [*t.text.fillna(""), str(table.caption or ""), *near]
+            near = [] if pd.isna(block) else [texts[k] for k in np.flatnonzero(_near(blocks, block))]
+            own = [*("" if pd.isna(v) else v for row in rows for v in row), str(caption or ""), *near]
             if any(statement.search(normalize(x)) for x in own):
                 continue
-            if any(says(p) for p in _none_patterns(str(table.title))) or says(r"空表表示|如无数[字据]|无数据的表"):
+            if any(says(p) for p in _none_patterns(str(title), owners)) or says(r"空表表示|如无数[字据]|无数据的表"):
                 continue
-            where = f"{doc_id} {table.location}"
-            message = f"空表未说明：第{_page(table.location)}页《{table.title}》没有数字，未注明本表无数据或无此项收支"
-            yield Finding(doc_id, "empty_table", "warning", False, None, None, message, str(table.title), where)
+            where = f"{doc_id} {location}"
+            message = f"空表未说明：第{_page(location)}页《{title}》没有数字，未注明本表无数据或无此项收支"
+            yield Finding(doc_id, "empty_table", "warning", False, None, None, message, str(title), where)
 
 
 def form_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:

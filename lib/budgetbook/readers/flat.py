@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 from budgetbook.document import Location, Table
 from budgetbook.extract.vocab import load
@@ -74,7 +75,8 @@ def _spans(line: str) -> list[tuple[int, str]]:
 
 
 def _is_aligned_row(line: str) -> bool:
-    return len(_spans(line)) >= 2 and bool(_GAP.search(line.strip()))
+    """Two or more cells apart by a gap (the gap, cheaper to find, first)."""
+    return bool(_GAP.search(line.strip())) and len(_spans(line)) >= 2
 
 
 def _lone_label(lines: list[str], j: int) -> bool:
@@ -146,19 +148,27 @@ def _one_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int]
 # --- one cell per line -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 12)
 def _is_cell_line(line: str) -> bool:
+    """A line that can be one cell: short, no sentence, no table title and no unit line (the cheap tests first).
+
+    Remembered for the last few thousand lines: a run of such lines is asked again from each of its
+    lines, every one a possible start of a table."""
     s = normalize(line)
-    unit_line = bool(unit_of(s)) and (s.startswith(("单位", "金额单位", "计量单位", "（单位", "(单位")) or is_issuer(s))
     short = len(s) <= MAX_CELL_LINE or (len(s) <= MAX_LONG_CELL and not _CLAUSE.search(s))
-    return short and not _SENTENCE.search(s) and not is_title(s) and not unit_line
+    return short and not _SENTENCE.search(s) and not is_title(s) and not _is_unit_line(s)
+
+
+def _is_unit_line(s: str) -> bool:
+    """A normalised line declaring the table's unit (单位：万元), alone or after the issuer."""
+    return bool(unit_of(s)) and (s.startswith(("单位", "金额单位", "计量单位", "（单位", "(单位")) or is_issuer(s))
 
 
 def _long_value(lines: list[str], j: int, cells: list[tuple[str, int]]) -> bool:
     """A form's long field value (年度总体目标 then a sentence) on its line, the form going on after it."""
     label = next((normalize(c).replace(" ", "") for c, _ in reversed(cells) if c), "")
-    rank = heading_rank(normalize(lines[j]))
-    if label not in load("tables")["forms"]["long_values"] or rank in (1, 2):  # "1.加强…" may open the value
-        return False
+    if label not in load("tables")["forms"]["long_values"] or heading_rank(normalize(lines[j])) in (1, 2):
+        return False  # "1.加强…" may open the value
     return j + 1 >= len(lines) or not lines[j + 1].strip() or _is_cell_line(lines[j + 1])
 
 
