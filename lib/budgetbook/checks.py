@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import pandas as pd
 
@@ -165,20 +166,23 @@ def with_groups(
     out = out.assign(entity=out.entity.fillna("").astype(str))
     wanted = {(d, str(loc)) for d, loc in column_values(out.doc_id, out.location)}
     sections = _leads(paragraphs, wanted)  # read once for both
-    context = _contexts(out, sections)
-    in_part = _in_parts(out, sections)
+    said = _sentences(out)  # each prose figure's sentence normalized and searched once, for every use below
+    context = _contexts(out, sections, said)
+    in_part = _in_parts(out, sections, said)
     doubtful = [
         (
             src == "prose"
             and (
-                _comparison_base(str(ev), v)
-                or _coded_item(str(ev), str(it))
-                or _in_item(str(ev), m)
-                or _spending_read_as_source(str(ev), v, m)
+                _comparison_base(*read)
+                or _coded_item(read[0], str(it))
+                or _in_item(read[0], m)
+                or _spending_read_as_source(*read, m)
             )
         )
         or (src == "table" and _odd_table_fact(str(ev), m))
-        for src, ev, v, it, m in column_values(out.source, out.evidence, out.value, out.item, out.measure)
+        for (src, ev, it, m), read in zip(
+            column_values(out.source, out.evidence, out.item, out.measure), said, strict=True
+        )
     ]
     if numbering_rows is not None:
         keys = out.doc_id + " " + out.location.fillna("").str.extract(r"(t\d+ r\d+)", expand=False).fillna("")
@@ -192,37 +196,51 @@ def with_groups(
 
 PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
 
+Reading = tuple[str, list[int]]  # a prose figure's sentence (normalized) and where its value is printed in it
 
-def _in_parts(facts: pd.DataFrame, sections: dict[tuple[str, str], str]) -> list[bool]:
+
+def _sentences(facts: pd.DataFrame) -> list[Reading]:
+    """Each prose figure's evidence normalized and the places of its value in it; ("", []) for a table's."""
+    return [
+        _reading(str(ev), v) if src == "prose" else ("", [])
+        for src, ev, v in column_values(facts.source, facts.evidence, facts.value)
+    ]
+
+
+def _reading(evidence: str, value: float) -> Reading:
+    """`evidence` normalized (a traditional copy's evidence quotes it as printed) and where `value` stands in it."""
+    text = normalize(evidence)
+    return text, _positions(text, value)
+
+
+def _in_parts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[bool]:
     """Is a prose item (a function class, an economic item) stated for a part of the spending — its
     sentence before it, its section or the paragraph it continues names 项目支出/基本支出 (（二）项目支出：
     …其中：公共安全支出40230.95万元)?"""
     out = []
-    for d, src, ev, loc, m, v in column_values(
-        facts.doc_id, facts.source, facts.evidence, facts.location, facts.measure, facts.value
+    for (d, src, loc, m), (text, at) in zip(
+        column_values(facts.doc_id, facts.source, facts.location, facts.measure), said, strict=True
     ):
         if src != "prose" or m not in ITEM_MEASURES:
             out.append(False)
             continue
-        text = normalize(str(ev))
-        at = _positions(text, v)
         around = f"{text[: at[0]] if at else text} {sections.get((d, str(loc)), '')}"
         out.append(any(w in around for w in PART_WORDS))
     return out
 
 
-def _spending_read_as_source(evidence: str, value: float, measure: str) -> bool:
-    """一般公共服务（类）支出6701.98万元 is spending, whatever source its words resemble."""
+def _spending_read_as_source(text: str, at: list[int], measure: str) -> bool:
+    """一般公共服务（类）支出6701.98万元 is spending, whatever source its words resemble (`text` normalized,
+    the figure printed at `at`)."""
     if not measure.startswith("revenue.") or measure.endswith(("total", "change", "change_pct")):
         return False
-    text = normalize(evidence)
-    return any("支出" in text[max(0, p - 12) : p] for p in _positions(text, value))
+    return any("支出" in text[max(0, p - 12) : p] for p in at)
 
 
 def _in_item(evidence: str, measure: str) -> bool:
     """人员经费18万元 inside “农林水支出”科目83万元，主要用于…: the figure is the item's, not the department's;
-    购置车辆2辆 is a purchase, not the vehicles held (words of data/checks.toml [identity.not])."""
-    evidence = normalize(evidence)  # a traditional copy's evidence quotes it as printed
+    购置车辆2辆 is a purchase, not the vehicles held (words of data/checks.toml [identity.not]; `evidence`
+    normalized)."""
     if measure != "expenditure.function" and "科目" in evidence and measure.startswith("expenditure"):
         return True
     return any(w in evidence for w in load("checks")["identity"]["not"].get(measure, ()))
@@ -230,13 +248,19 @@ def _in_item(evidence: str, measure: str) -> bool:
 
 def _odd_table_fact(evidence: str, measure: str) -> bool:
     """A source or total read from a project list's columns is the list's, not the department's."""
-    title = evidence.split("｜")[0]
-    kind = table_kind(title)
+    kind = _kind_name(evidence.split("｜")[0])
     if kind is None:
         return False
     projects = measure.startswith(("project", "expenditure.project"))
     # a self-evaluation form's project rows mix budget, adjusted and actual columns of several lists
-    return (kind.name == "projects" and not projects) or (kind.name == "self_evaluation" and projects)
+    return (kind == "projects" and not projects) or (kind == "self_evaluation" and projects)
+
+
+@lru_cache(maxsize=4096)
+def _kind_name(title: str) -> str | None:
+    """The kind of a table by its title (every figure of a table repeats it: judged once per title)."""
+    kind = table_kind(title)
+    return kind.name if kind else None
 
 
 def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
@@ -289,19 +313,17 @@ def _continuations() -> tuple[str, ...]:
 _ITEM = re.compile(r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳])")
 
 
-def _contexts(facts: pd.DataFrame, sections: dict[tuple[str, str], str]) -> list[str]:
+def _contexts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[str]:
     """The narrower scope each prose figure's sentence, section or the paragraph it continues names."""
     words = _scope_words()
     out = []
     sources = set(load("checks")["sum"][0]["parts"])
-    for d, src, scope, ev, loc, m, v in column_values(
-        facts.doc_id, facts.source, facts.scope, facts.evidence, facts.location, facts.measure, facts.value
+    for (d, src, scope, loc, m), (text, at) in zip(
+        column_values(facts.doc_id, facts.source, facts.scope, facts.location, facts.measure), said, strict=True
     ):
         if scope or src != "prose" or not m.startswith(("revenue.", "expenditure.", "project")) or m in sources:
             out.append(scope)  # "三公", 机关运行经费 are of fiscal funds by definition; sources are parts
             continue
-        text = normalize(str(ev))
-        at = _positions(text, v)
         around = f"{text[: at[0]] if at else text} {sections.get((d, str(loc)), '')}"
         out.append(next((w for w in words if w in around), ""))
     return out
@@ -320,20 +342,19 @@ def _positions(text: str, value: float) -> list[int]:
     return out
 
 
-def _comparison_base(evidence: str, value: float) -> bool:
-    """Is the figure the earlier one a sentence compares with (比上年/比2025年…X万元), or a change
-    (基本支出预算增加335.94万元) rather than a level?"""
-    text = normalize(evidence)
-    return any(
-        re.search(r"比[^，。；,]{0,20}$|(?:增加|减少|增长|下降|降低|提高|增|减)$", text[max(0, p - 22) : p])
-        for p in _positions(text, value)
-    )
+_BEFORE_BASE = re.compile(r"比[^，。；,]{0,20}$|(?:增加|减少|增长|下降|降低|提高|增|减)$")
 
 
-def _coded_item(evidence: str, item: str) -> bool:
-    """A 项 named by its code (2069999-其他科学技术支出) is not its class."""
+def _comparison_base(text: str, at: list[int]) -> bool:
+    """Is the figure printed at `at` of `text` (normalized) the earlier one a sentence compares with
+    (比上年/比2025年…X万元), or a change (基本支出预算增加335.94万元) rather than a level?"""
+    return any(_BEFORE_BASE.search(text[max(0, p - 22) : p]) for p in at)
+
+
+def _coded_item(text: str, item: str) -> bool:
+    """A 项 named by its code (2069999-其他科学技术支出) is not its class (`text` normalized)."""
     pattern = r"\d{5,7}\s*[-－—]?\s*[^，。；\d]{0,4}" + re.escape(item[:2])
-    return bool(item) and bool(re.search(pattern, normalize(evidence)))
+    return bool(item) and bool(re.search(pattern, text))
 
 
 # --- parts against totals -------------------------------------------------------------------

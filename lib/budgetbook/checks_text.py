@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 import pandas as pd
 
@@ -59,16 +60,22 @@ def comparison_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
             yield Finding(d, "wording", "error", False, b, a, message, m.group(0), f"{d} {loc}")
 
 
+@cache
+def _direction_pattern() -> re.Pattern:
+    """The pattern of "A万元，比…B万元增加/减少", with the words of data/checks.toml [wording] (built once, not per paragraph)."""
+    w = _words()
+    words = "|".join(map(re.escape, [*w["up"], *w["down"]]))
+    return re.compile(
+        rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)((?:[^。；0-9]|\d{{4}}年){{0,24}}?){_FIG}[^。；0-9]{{0,4}}?({words})"
+    )
+
+
 def direction_pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
     """Every "A万元，比…B万元增加/减少" of `text`: the match, A, B and the word."""
     w = _words()
     ups, downs = w["up"], w["down"]
-    words = "|".join(map(re.escape, [*ups, *downs]))
-    pattern = re.compile(
-        rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)((?:[^。；0-9]|\d{{4}}年){{0,24}}?){_FIG}[^。；0-9]{{0,4}}?({words})"
-    )
     out = []
-    for m in pattern.finditer(normalize(text)):
+    for m in _direction_pattern().finditer(normalize(text)):
         a_v, a_u, middle, b_v, b_u, word = m.groups()
         if (a_u == "%") != (b_u == "%") or any(x in middle for x in [*ups, *downs]):
             continue  # 比上年减少26.92万元: the second figure is the change, not the earlier level
