@@ -248,7 +248,7 @@ def _in_item(evidence: str, measure: str) -> bool:
 
 def _odd_table_fact(evidence: str, measure: str) -> bool:
     """A source or total read from a project list's columns is the list's, not the department's."""
-    kind = _kind_name(evidence.split("｜")[0])
+    kind = kind_name(evidence.split("｜")[0])
     if kind is None:
         return False
     projects = measure.startswith(("project", "expenditure.project"))
@@ -257,8 +257,9 @@ def _odd_table_fact(evidence: str, measure: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _kind_name(title: str) -> str | None:
-    """The kind of a table by its title (every figure of a table repeats it: judged once per title)."""
+def kind_name(title: str) -> str | None:
+    """The name of a table's kind by its title (`table_kind`; every figure and cell of a table repeats the
+    title: judged once per title)."""
     kind = table_kind(title)
     return kind.name if kind else None
 
@@ -267,15 +268,14 @@ def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
     """'doc t2 r2' of every column-number row (栏次 1 2 3, ** **): its figures are not amounts."""
     from budgetbook.checks_tables import is_data_row
 
-    keys = ["doc_id", "table_id", "row"]
-    digits = cells.loc[cells.text.fillna("").str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*"), keys].drop_duplicates()
-    numbered = cells[[*keys, "text"]].merge(digits, on=keys)
-    rows = numbered.groupby(keys, sort=False).text.agg(lambda t: [str(x or "") for x in t])
-    out = set()
-    for (d, t, r), row in rows.items():
-        if not is_data_row(row) and any(x.strip() for x in row):
-            out.add(f"{d} t{t} r{r}")
-    return out
+    texts = cells.text.fillna("")
+    marked = texts.str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*")
+    digits = set(column_values(*(cells.loc[marked, k] for k in ("doc_id", "table_id", "row"))))
+    rows: dict[tuple, list[str]] = {}  # the cells of those rows in order, one pass (not a frame per row)
+    for key, text in zip(column_values(cells.doc_id, cells.table_id, cells.row), texts.tolist(), strict=True):
+        if key in digits:
+            rows.setdefault(key, []).append(str(text or ""))
+    return {f"{d} t{t} r{r}" for (d, t, r), row in rows.items() if not is_data_row(row) and any(x.strip() for x in row)}
 
 
 def _scope_words() -> list[str]:
@@ -1002,7 +1002,7 @@ def blank_total_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Fi
     totals = {squash(t) for t in load("tables")["columns"]["totals"]} | {"本年收入合计", "本年支出合计"}
     keys = list(zip(tables.doc_id, tables.table_id, strict=True))
     titles = dict(zip(keys, tables.title, strict=True))
-    standard = {k for k, title in titles.items() if (kind := table_kind(str(title))) and kind.name in BLANK_TOTAL_KINDS}
+    standard = {k for k, title in titles.items() if kind_name(str(title)) in BLANK_TOTAL_KINDS}
     in_standard = [k in standard for k in zip(cells.doc_id, cells.table_id, strict=True)]
     for (doc_id, table_id), t in cells.loc[in_standard].groupby(["doc_id", "table_id"], sort=False):
         grid = t.pivot_table(index="row", columns="col", values="text", aggfunc="first").fillna("")

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from budgetbook.checks import Finding, fmt
-from budgetbook.extract.tables import fill_spans, is_change_column, table_kind
+from budgetbook.checks import Finding, fmt, kind_name
+from budgetbook.extract.tables import fill_spans, is_change_column
 from budgetbook.extract.vocab import load
 from budgetbook.text import parse_number, squash
 
@@ -68,20 +68,19 @@ def grids(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Grid]:
         (d, t): (str(ti or ""), str(u or ""))
         for d, t, ti, u in zip(tables.doc_id, tables.table_id, tables.title, tables.unit, strict=True)
     }
-    first_rows = cells.loc[cells.row == 0].groupby(["doc_id", "table_id"]).text.agg(list)
-    headless = {k for k, row in first_rows.items() if is_data_row([str(x or "") for x in row])}
+    by_table = cells_by_table(cells)
     first_page = cells.groupby(["doc_id", "table_id"]).page.min().to_dict()
-    for (doc_id, table_id), t in cells.groupby(["doc_id", "table_id"], sort=False):
+    for (doc_id, table_id), t in by_table.items():
         title, unit = info.get((doc_id, table_id), ("", ""))
-        kind = table_kind(title)
-        if kind is None or kind.name in _words()["skip_kinds"]:
+        kind = kind_name(title)
+        if kind is None or kind in _words()["skip_kinds"]:
             continue
-        width = int(t.col.max()) + 1
-        rows: list[list[str]] = [[""] * width for _ in range(int(t.row.max()) + 1)]
+        width = max(c for _, c, _, _ in t) + 1
+        rows: list[list[str]] = [[""] * width for _ in range(max(r for r, _, _, _ in t) + 1)]
         pages: list[object] = [None] * len(rows)
-        for r, c, text, page in zip(t.row, t.col, t.text, t.page, strict=True):
-            rows[int(r)][int(c)] = str(text or "").strip()
-            pages[int(r)] = page
+        for r, c, text, page in t:
+            rows[r][c] = str(text or "").strip()
+            pages[r] = page
         n_header = next((i for i, row in enumerate(rows) if is_data_row(row)), 0)
         filled = fill_spans(rows[:n_header], width) if n_header else [[""] * width]
         paths = [[squash(h[c]) for h in filled] for c in range(width)]
@@ -89,8 +88,29 @@ def grids(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Grid]:
         after = first_page.get((doc_id, table_id + 1))
         last = pages[-1] if pages else None
         gap = after is not None and last is not None and not pd.isna(after) and not pd.isna(last) and after > last + 1
-        continued = (doc_id, table_id + 1) in headless or bool(gap)
+        continued = _headless(by_table.get((doc_id, table_id + 1), [])) or bool(gap)
         yield Grid(doc_id, int(table_id), title, unit, rows, pages, n_header, paths, continued)
+
+
+Cell = tuple[int, int, object, object]  # row, column, text, page
+
+
+def cells_by_table(cells: pd.DataFrame) -> dict[tuple[str, int], list[Cell]]:
+    """The cells of each (doc_id, table_id), in the frame's order: one pass over its columns, not a frame per
+    table (cells without a document or table are left out, as a groupby leaves them)."""
+    placed = cells.loc[cells.doc_id.notna() & cells.table_id.notna()]
+    out: dict[tuple[str, int], list[Cell]] = {}
+    for d, t, r, c, text, page in zip(
+        *(placed[k].tolist() for k in ("doc_id", "table_id", "row", "col", "text", "page")), strict=True
+    ):
+        out.setdefault((d, t), []).append((int(r), int(c), text, page))
+    return out
+
+
+def _headless(cells: list[Cell]) -> bool:
+    """Does a table start without a header (its first row holds figures: the rest of the table before it)?"""
+    first = [text for r, _, text, _ in cells if r == 0]
+    return bool(first) and is_data_row([str(x or "") for x in first])
 
 
 def is_data_row(row: list[str]) -> bool:
