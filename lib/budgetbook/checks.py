@@ -99,7 +99,7 @@ def rows(frame: pd.DataFrame) -> list[Row]:
     columns are read whole: element by element, an Arrow string column costs microseconds a value)."""
     names = list(frame.columns)
     out = []
-    for label, *values in zip(frame.index, *(shared(frame[c].tolist()) for c in names), strict=True):
+    for label, *values in zip(frame.index, *(_shared_column(frame[c]) for c in names), strict=True):
         row = Row(zip(names, values, strict=True))
         row.name = label
         out.append(row)
@@ -111,6 +111,16 @@ def shared(values: list) -> list:
     every row, and one string per row and column held at once is most of a large document's rows."""
     seen: dict[str, str] = {}
     return [seen.setdefault(v, v) if type(v) is str else v for v in values]
+
+
+def _shared_column(column: pd.Series) -> list:
+    """A column's values as a list, its equal strings one object (`shared`); a string column holds only
+    strings and missing values, so each value is looked up without a Python step of its own."""
+    values = column.tolist()
+    if isinstance(column.dtype, pd.StringDtype):
+        seen: dict = {}
+        return list(map(seen.setdefault, values, values))
+    return shared(values) if column.dtype == object else values
 
 
 def column_values(*columns: pd.Series) -> Iterator[tuple]:
@@ -334,10 +344,10 @@ _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 def _positions(text: str, value: float) -> list[int]:
     """Where a figure of `value` (万元 or 元) is printed in `text`."""
-    out = []
+    out, target = [], abs(value)
     for m in _NUMBER.finditer(text):
         v = float(m.group().replace(",", ""))
-        if abs(v - abs(value)) < 0.006 or abs(v / 10000 - abs(value)) < 0.00006:
+        if abs(v - target) < 0.006 or abs(v / 10000 - target) < 0.00006:
             out.append(m.start())
     return out
 
@@ -382,6 +392,8 @@ def sum_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
 
 def _key(value):
     """A group key where every missing value is the same one (NaN is not equal to itself)."""
+    if type(value) is int:  # a year, never missing: not asked of pandas row by row
+        return value
     return None if pd.isna(value) else value
 
 
@@ -469,12 +481,15 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     shares = facts.loc[facts.measure.str.endswith(".share")]
     by_group: dict[tuple, dict[str, list[Row]]] = {}
     by_year: dict[tuple, dict[str, list[Row]]] = {}  # not a scan of all facts per share
-    for row in rows(facts.loc[facts.doc_id.isin(shares.doc_id)]):
+    # only the measures a share names (its part, its bases): every other figure is never looked up
+    named = {m.removesuffix(".share") for m in shares.measure.tolist()}
+    named |= {m for of in shares.of.fillna("").tolist() for m in of.split("|")}
+    for row in rows(facts.loc[facts.doc_id.isin(shares.doc_id) & facts.measure.isin(named)]):
         by_group.setdefault((row.doc_id, row.group), {}).setdefault(row.measure, []).append(row)
         by_year.setdefault((row.doc_id, _key(row.year)), {}).setdefault((row.measure, row.basis), []).append(row)
     by_year = {key: {mb: _first_per(rows, "value") for mb, rows in pool.items()} for key, pool in by_year.items()}
     for share in rows(shares):
-        g = by_group[(share.doc_id, share.group)]
+        g = by_group.get((share.doc_id, share.group), {})
         part = [p for p in g.get(share.measure.removesuffix(".share"), []) if p["item"] == share["item"]]
         same_year = by_year.get((share.doc_id, _key(share.year)), {})
         bases = [b for b in _share_bases(same_year, g, share) if b[0] != 0]
@@ -563,12 +578,14 @@ def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     # against the year before
     facts = facts.loc[~(facts.measure.str.endswith((".change", ".change_pct")) & facts.of.fillna("").ne(""))]
     changes = facts.loc[facts.measure.str.endswith(".change")]
-    by_group = _by_group(facts.loc[facts.doc_id.isin(changes.doc_id)])
+    rules = load("checks")["changes"]
+    named = {*rules["measures"], *(f"{rules['stems'].get(m, m)}.change_pct" for m in rules["measures"])}
+    by_group = _by_group(facts.loc[facts.doc_id.isin(changes.doc_id) & facts.measure.isin(named)])
     decimal_docs = _decimal_docs(facts)
-    for measure in load("checks")["changes"]["measures"]:
-        change_measure = load("checks")["changes"]["stems"].get(measure, measure)
+    for measure in rules["measures"]:
+        change_measure = rules["stems"].get(measure, measure)
         for change in rows(changes.loc[changes.measure == f"{change_measure}.change"]):
-            g = by_group[(change.doc_id, change.group)]
+            g = by_group.get((change.doc_id, change.group), {})
             stated = g.get(measure, [])
             base = _first(r for r in stated if _same(r.year, change.year) and r.basis == change.basis)
             if base is None or base.doubtful or _belongs_to_subitem(change, base):
