@@ -146,6 +146,13 @@ def _evidence(facts: list[pd.Series]) -> tuple[str, str]:
     return evidence, location
 
 
+def _evidence_of(frame: pd.DataFrame) -> tuple[str, str]:
+    """`_evidence` of every row of `frame`, read from its columns (not a row at a time)."""
+    evidence = " ‖ ".join(dict.fromkeys(str(e) for e in frame.evidence.tolist()))
+    location = " ‖ ".join(dict.fromkeys(f"{d} {loc}" for d, loc in column_values(frame.doc_id, frame.location)))
+    return evidence, location
+
+
 def _judge(diff: float, tol: float, shortfall_is_error: bool = True) -> tuple[str, bool]:
     if abs(diff) <= tol + 1e-9:
         return "info", True
@@ -853,7 +860,7 @@ def _twice(doc_id: str, measure: str, g: pd.DataFrame, tol: Tolerance) -> Findin
     )
     note = "，属舍入差异" if passed else ("，较精确的数字被截断而非四舍五入" if severity == "warning" else "")
     message = f"同一数字前后不一致：{_name(low)}，{values}，最大相差{_fmt(round(diff, 6))}{high.unit}{note}"
-    evidence, location = _evidence(rows(g))
+    evidence, location = _evidence_of(g)
     return Finding(doc_id, "stated_twice", severity, passed, low.value, high.value, message, evidence, location)
 
 
@@ -1017,10 +1024,10 @@ def score_checks(indicators: pd.DataFrame, facts: pd.DataFrame) -> Iterator[Find
 def blank_total_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Finding]:
     """A 合计/总计 row whose amount is blank where the column has figures (上海 收支总表's 收入总计)."""
     totals = {squash(t) for t in load("tables")["columns"]["totals"]} | {"本年收入合计", "本年支出合计"}
-    keys = list(zip(tables.doc_id, tables.table_id, strict=True))
-    titles = dict(zip(keys, tables.title, strict=True))
+    keys = list(column_values(tables.doc_id, tables.table_id))
+    titles = dict(zip(keys, tables.title.tolist(), strict=True))
     standard = {k for k, title in titles.items() if kind_name(str(title)) in BLANK_TOTAL_KINDS}
-    in_standard = [k in standard for k in zip(cells.doc_id, cells.table_id, strict=True)]
+    in_standard = [k in standard for k in column_values(cells.doc_id, cells.table_id)]
     for (doc_id, table_id), t in cells.loc[in_standard].groupby(["doc_id", "table_id"], sort=False):
         grid = t.pivot_table(index="row", columns="col", values="text", aggfunc="first").fillna("")
         # an amount shows decimals or thousands separators; 类/款/项 codes (201, 2010101) never do
