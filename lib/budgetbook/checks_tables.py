@@ -340,8 +340,9 @@ def _parts_under(g: Grid, cols: list[int], parent: list[str], totals: set[str]) 
     return out
 
 
-def row_total_checks(g: Grid) -> Iterator[Finding]:
-    for b in blocks(g):
+def row_total_checks(g: Grid, sides: list[Block] | None = None) -> Iterator[Finding]:
+    """Each row's 合计 column against its parts (`sides`: the grid's `blocks`, where the caller has them)."""
+    for b in blocks(g) if sides is None else sides:
         for total_col, parts in _column_groups(g, b):
             names = "、".join(dict.fromkeys(g.header(c).split("/")[-1] for c in parts))
             for r in range(g.n_header, len(g.rows)):
@@ -372,9 +373,11 @@ def children_of(codes: dict[int, str]) -> dict[int, list[int]]:
     return out
 
 
-def hierarchy_checks(g: Grid) -> Iterator[Finding]:
+def hierarchy_checks(g: Grid, sides: list[Block] | None = None) -> Iterator[Finding]:
+    """类 = Σ款 = Σ项, and the 合计 row against the top level (`sides`: the grid's `blocks`, where the caller
+    has them)."""
     totals = set(_words()["total_rows"])
-    for b in blocks(g):
+    for b in blocks(g) if sides is None else sides:
         codes = codes_of(g, b)
         if len(codes) < 2:
             continue
@@ -424,13 +427,15 @@ def _strip(label: str) -> str:
 # --- labelled totals: 本年收入合计, 收入总计 … ---------------------------------------------------
 
 
-def labelled_total_checks(g: Grid) -> Iterator[Finding]:
+def labelled_total_checks(g: Grid, sides: list[Block] | None = None) -> Iterator[Finding]:
+    """本年收入合计, 收入总计 … against the rows they add up (`sides`: the grid's `blocks`, where the caller
+    has them)."""
     words = _words()
     year_totals = set(words["year_total_rows"])
     grand_totals = set(words["grand_total_rows"])
     carry = words["carry_words"]
     grand: list[tuple[str, int, Block]] = []
-    for b in blocks(g):
+    for b in blocks(g) if sides is None else sides:
         if b.codes and codes_of(g, b):
             continue  # coded tables are checked by their codes
         start = g.n_header
@@ -507,6 +512,7 @@ def table_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Finding]
     for g in grids(tables, cells):
         if g.n_header == 0 or len(g.rows) - g.n_header < 2:
             continue
-        yield from row_total_checks(g)
-        yield from hierarchy_checks(g)
-        yield from labelled_total_checks(g)
+        sides = blocks(g)  # found once for the three checks
+        yield from row_total_checks(g, sides)
+        yield from hierarchy_checks(g, sides)
+        yield from labelled_total_checks(g, sides)
