@@ -115,7 +115,7 @@ def _headless(cells: list[Cell]) -> bool:
 
 def is_data_row(row: list[str]) -> bool:
     """A row with figures that is not the column-number row (栏次 1 2 3 …, ** **)."""
-    cells = [squash(x) for x in row if squash(x)]
+    cells = [s for s in map(squash, row) if s]
     if not any(_is_amount(x) or _CODE.match(x) for x in cells):
         return False
     if any(x in ("**", "栏次", "行次") for x in cells):
