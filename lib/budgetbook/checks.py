@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import pandas as pd
 
@@ -98,7 +99,7 @@ def rows(frame: pd.DataFrame) -> list[Row]:
     columns are read whole: element by element, an Arrow string column costs microseconds a value)."""
     names = list(frame.columns)
     out = []
-    for label, *values in zip(frame.index, *(shared(frame[c].tolist()) for c in names), strict=True):
+    for label, *values in zip(frame.index, *(_shared_column(frame[c]) for c in names), strict=True):
         row = Row(zip(names, values, strict=True))
         row.name = label
         out.append(row)
@@ -110,6 +111,16 @@ def shared(values: list) -> list:
     every row, and one string per row and column held at once is most of a large document's rows."""
     seen: dict[str, str] = {}
     return [seen.setdefault(v, v) if type(v) is str else v for v in values]
+
+
+def _shared_column(column: pd.Series) -> list:
+    """A column's values as a list, its equal strings one object (`shared`); a string column holds only
+    strings and missing values, so each value is looked up without a Python step of its own."""
+    values = column.tolist()
+    if isinstance(column.dtype, pd.StringDtype):
+        seen: dict = {}
+        return list(map(seen.setdefault, values, values))
+    return shared(values) if column.dtype == object else values
 
 
 def column_values(*columns: pd.Series) -> Iterator[tuple]:
@@ -132,6 +143,13 @@ def _evidence(facts: list[pd.Series]) -> tuple[str, str]:
     """Evidence and locations of every figure involved, in one string each."""
     evidence = " ‖ ".join(dict.fromkeys(str(f.evidence) for f in facts))
     location = " ‖ ".join(dict.fromkeys(f"{f.doc_id} {f.location}" for f in facts))
+    return evidence, location
+
+
+def _evidence_of(frame: pd.DataFrame) -> tuple[str, str]:
+    """`_evidence` of every row of `frame`, read from its columns (not a row at a time)."""
+    evidence = " ‖ ".join(dict.fromkeys(str(e) for e in frame.evidence.tolist()))
+    location = " ‖ ".join(dict.fromkeys(f"{d} {loc}" for d, loc in column_values(frame.doc_id, frame.location)))
     return evidence, location
 
 
@@ -165,20 +183,23 @@ def with_groups(
     out = out.assign(entity=out.entity.fillna("").astype(str))
     wanted = {(d, str(loc)) for d, loc in column_values(out.doc_id, out.location)}
     sections = _leads(paragraphs, wanted)  # read once for both
-    context = _contexts(out, sections)
-    in_part = _in_parts(out, sections)
+    said = _sentences(out)  # each prose figure's sentence normalized and searched once, for every use below
+    context = _contexts(out, sections, said)
+    in_part = _in_parts(out, sections, said)
     doubtful = [
         (
             src == "prose"
             and (
-                _comparison_base(str(ev), v)
-                or _coded_item(str(ev), str(it))
-                or _in_item(str(ev), m)
-                or _spending_read_as_source(str(ev), v, m)
+                _comparison_base(*read)
+                or _coded_item(read[0], str(it))
+                or _in_item(read[0], m)
+                or _spending_read_as_source(*read, m)
             )
         )
         or (src == "table" and _odd_table_fact(str(ev), m))
-        for src, ev, v, it, m in column_values(out.source, out.evidence, out.value, out.item, out.measure)
+        for (src, ev, it, m), read in zip(
+            column_values(out.source, out.evidence, out.item, out.measure), said, strict=True
+        )
     ]
     if numbering_rows is not None:
         keys = out.doc_id + " " + out.location.fillna("").str.extract(r"(t\d+ r\d+)", expand=False).fillna("")
@@ -192,37 +213,51 @@ def with_groups(
 
 PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
 
+Reading = tuple[str, list[int]]  # a prose figure's sentence (normalized) and where its value is printed in it
 
-def _in_parts(facts: pd.DataFrame, sections: dict[tuple[str, str], str]) -> list[bool]:
+
+def _sentences(facts: pd.DataFrame) -> list[Reading]:
+    """Each prose figure's evidence normalized and the places of its value in it; ("", []) for a table's."""
+    return [
+        _reading(str(ev), v) if src == "prose" else ("", [])
+        for src, ev, v in column_values(facts.source, facts.evidence, facts.value)
+    ]
+
+
+def _reading(evidence: str, value: float) -> Reading:
+    """`evidence` normalized (a traditional copy's evidence quotes it as printed) and where `value` stands in it."""
+    text = normalize(evidence)
+    return text, _positions(text, value)
+
+
+def _in_parts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[bool]:
     """Is a prose item (a function class, an economic item) stated for a part of the spending — its
     sentence before it, its section or the paragraph it continues names 项目支出/基本支出 (（二）项目支出：
     …其中：公共安全支出40230.95万元)?"""
     out = []
-    for d, src, ev, loc, m, v in column_values(
-        facts.doc_id, facts.source, facts.evidence, facts.location, facts.measure, facts.value
+    for (d, src, loc, m), (text, at) in zip(
+        column_values(facts.doc_id, facts.source, facts.location, facts.measure), said, strict=True
     ):
         if src != "prose" or m not in ITEM_MEASURES:
             out.append(False)
             continue
-        text = normalize(str(ev))
-        at = _positions(text, v)
         around = f"{text[: at[0]] if at else text} {sections.get((d, str(loc)), '')}"
         out.append(any(w in around for w in PART_WORDS))
     return out
 
 
-def _spending_read_as_source(evidence: str, value: float, measure: str) -> bool:
-    """一般公共服务（类）支出6701.98万元 is spending, whatever source its words resemble."""
+def _spending_read_as_source(text: str, at: list[int], measure: str) -> bool:
+    """一般公共服务（类）支出6701.98万元 is spending, whatever source its words resemble (`text` normalized,
+    the figure printed at `at`)."""
     if not measure.startswith("revenue.") or measure.endswith(("total", "change", "change_pct")):
         return False
-    text = normalize(evidence)
-    return any("支出" in text[max(0, p - 12) : p] for p in _positions(text, value))
+    return any("支出" in text[max(0, p - 12) : p] for p in at)
 
 
 def _in_item(evidence: str, measure: str) -> bool:
     """人员经费18万元 inside “农林水支出”科目83万元，主要用于…: the figure is the item's, not the department's;
-    购置车辆2辆 is a purchase, not the vehicles held (words of data/checks.toml [identity.not])."""
-    evidence = normalize(evidence)  # a traditional copy's evidence quotes it as printed
+    购置车辆2辆 is a purchase, not the vehicles held (words of data/checks.toml [identity.not]; `evidence`
+    normalized)."""
     if measure != "expenditure.function" and "科目" in evidence and measure.startswith("expenditure"):
         return True
     return any(w in evidence for w in load("checks")["identity"]["not"].get(measure, ()))
@@ -230,28 +265,34 @@ def _in_item(evidence: str, measure: str) -> bool:
 
 def _odd_table_fact(evidence: str, measure: str) -> bool:
     """A source or total read from a project list's columns is the list's, not the department's."""
-    title = evidence.split("｜")[0]
-    kind = table_kind(title)
+    kind = kind_name(evidence.split("｜")[0])
     if kind is None:
         return False
     projects = measure.startswith(("project", "expenditure.project"))
     # a self-evaluation form's project rows mix budget, adjusted and actual columns of several lists
-    return (kind.name == "projects" and not projects) or (kind.name == "self_evaluation" and projects)
+    return (kind == "projects" and not projects) or (kind == "self_evaluation" and projects)
+
+
+@lru_cache(maxsize=4096)
+def kind_name(title: str) -> str | None:
+    """The name of a table's kind by its title (`table_kind`; every figure and cell of a table repeats the
+    title: judged once per title)."""
+    kind = table_kind(title)
+    return kind.name if kind else None
 
 
 def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
     """'doc t2 r2' of every column-number row (栏次 1 2 3, ** **): its figures are not amounts."""
     from budgetbook.checks_tables import is_data_row
 
-    keys = ["doc_id", "table_id", "row"]
-    digits = cells.loc[cells.text.fillna("").str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*"), keys].drop_duplicates()
-    numbered = cells[[*keys, "text"]].merge(digits, on=keys)
-    rows = numbered.groupby(keys, sort=False).text.agg(lambda t: [str(x or "") for x in t])
-    out = set()
-    for (d, t, r), row in rows.items():
-        if not is_data_row(row) and any(x.strip() for x in row):
-            out.add(f"{d} t{t} r{r}")
-    return out
+    texts = cells.text.fillna("")
+    marked = texts.str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*")
+    digits = set(column_values(*(cells.loc[marked, k] for k in ("doc_id", "table_id", "row"))))
+    rows: dict[tuple, list[str]] = {}  # the cells of those rows in order, one pass (not a frame per row)
+    for key, text in zip(column_values(cells.doc_id, cells.table_id, cells.row), texts.tolist(), strict=True):
+        if key in digits:
+            rows.setdefault(key, []).append(str(text or ""))
+    return {f"{d} t{t} r{r}" for (d, t, r), row in rows.items() if not is_data_row(row) and any(x.strip() for x in row)}
 
 
 def _scope_words() -> list[str]:
@@ -289,19 +330,17 @@ def _continuations() -> tuple[str, ...]:
 _ITEM = re.compile(r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳])")
 
 
-def _contexts(facts: pd.DataFrame, sections: dict[tuple[str, str], str]) -> list[str]:
+def _contexts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[str]:
     """The narrower scope each prose figure's sentence, section or the paragraph it continues names."""
     words = _scope_words()
     out = []
     sources = set(load("checks")["sum"][0]["parts"])
-    for d, src, scope, ev, loc, m, v in column_values(
-        facts.doc_id, facts.source, facts.scope, facts.evidence, facts.location, facts.measure, facts.value
+    for (d, src, scope, loc, m), (text, at) in zip(
+        column_values(facts.doc_id, facts.source, facts.scope, facts.location, facts.measure), said, strict=True
     ):
         if scope or src != "prose" or not m.startswith(("revenue.", "expenditure.", "project")) or m in sources:
             out.append(scope)  # "三公", 机关运行经费 are of fiscal funds by definition; sources are parts
             continue
-        text = normalize(str(ev))
-        at = _positions(text, v)
         around = f"{text[: at[0]] if at else text} {sections.get((d, str(loc)), '')}"
         out.append(next((w for w in words if w in around), ""))
     return out
@@ -312,28 +351,27 @@ _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 def _positions(text: str, value: float) -> list[int]:
     """Where a figure of `value` (万元 or 元) is printed in `text`."""
-    out = []
+    out, target = [], abs(value)
     for m in _NUMBER.finditer(text):
         v = float(m.group().replace(",", ""))
-        if abs(v - abs(value)) < 0.006 or abs(v / 10000 - abs(value)) < 0.00006:
+        if abs(v - target) < 0.006 or abs(v / 10000 - target) < 0.00006:
             out.append(m.start())
     return out
 
 
-def _comparison_base(evidence: str, value: float) -> bool:
-    """Is the figure the earlier one a sentence compares with (比上年/比2025年…X万元), or a change
-    (基本支出预算增加335.94万元) rather than a level?"""
-    text = normalize(evidence)
-    return any(
-        re.search(r"比[^，。；,]{0,20}$|(?:增加|减少|增长|下降|降低|提高|增|减)$", text[max(0, p - 22) : p])
-        for p in _positions(text, value)
-    )
+_BEFORE_BASE = re.compile(r"比[^，。；,]{0,20}$|(?:增加|减少|增长|下降|降低|提高|增|减)$")
 
 
-def _coded_item(evidence: str, item: str) -> bool:
-    """A 项 named by its code (2069999-其他科学技术支出) is not its class."""
+def _comparison_base(text: str, at: list[int]) -> bool:
+    """Is the figure printed at `at` of `text` (normalized) the earlier one a sentence compares with
+    (比上年/比2025年…X万元), or a change (基本支出预算增加335.94万元) rather than a level?"""
+    return any(_BEFORE_BASE.search(text[max(0, p - 22) : p]) for p in at)
+
+
+def _coded_item(text: str, item: str) -> bool:
+    """A 项 named by its code (2069999-其他科学技术支出) is not its class (`text` normalized)."""
     pattern = r"\d{5,7}\s*[-－—]?\s*[^，。；\d]{0,4}" + re.escape(item[:2])
-    return bool(item) and bool(re.search(pattern, normalize(evidence)))
+    return bool(item) and bool(re.search(pattern, text))
 
 
 # --- parts against totals -------------------------------------------------------------------
@@ -361,6 +399,8 @@ def sum_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
 
 def _key(value):
     """A group key where every missing value is the same one (NaN is not equal to itself)."""
+    if type(value) is int:  # a year, never missing: not asked of pandas row by row
+        return value
     return None if pd.isna(value) else value
 
 
@@ -448,12 +488,15 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     shares = facts.loc[facts.measure.str.endswith(".share")]
     by_group: dict[tuple, dict[str, list[Row]]] = {}
     by_year: dict[tuple, dict[str, list[Row]]] = {}  # not a scan of all facts per share
-    for row in rows(facts.loc[facts.doc_id.isin(shares.doc_id)]):
+    # only the measures a share names (its part, its bases): every other figure is never looked up
+    named = {m.removesuffix(".share") for m in shares.measure.tolist()}
+    named |= {m for of in shares.of.fillna("").tolist() for m in of.split("|")}
+    for row in rows(facts.loc[facts.doc_id.isin(shares.doc_id) & facts.measure.isin(named)]):
         by_group.setdefault((row.doc_id, row.group), {}).setdefault(row.measure, []).append(row)
         by_year.setdefault((row.doc_id, _key(row.year)), {}).setdefault((row.measure, row.basis), []).append(row)
     by_year = {key: {mb: _first_per(rows, "value") for mb, rows in pool.items()} for key, pool in by_year.items()}
     for share in rows(shares):
-        g = by_group[(share.doc_id, share.group)]
+        g = by_group.get((share.doc_id, share.group), {})
         part = [p for p in g.get(share.measure.removesuffix(".share"), []) if p["item"] == share["item"]]
         same_year = by_year.get((share.doc_id, _key(share.year)), {})
         bases = [b for b in _share_bases(same_year, g, share) if b[0] != 0]
@@ -542,12 +585,14 @@ def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     # against the year before
     facts = facts.loc[~(facts.measure.str.endswith((".change", ".change_pct")) & facts.of.fillna("").ne(""))]
     changes = facts.loc[facts.measure.str.endswith(".change")]
-    by_group = _by_group(facts.loc[facts.doc_id.isin(changes.doc_id)])
+    rules = load("checks")["changes"]
+    named = {*rules["measures"], *(f"{rules['stems'].get(m, m)}.change_pct" for m in rules["measures"])}
+    by_group = _by_group(facts.loc[facts.doc_id.isin(changes.doc_id) & facts.measure.isin(named)])
     decimal_docs = _decimal_docs(facts)
-    for measure in load("checks")["changes"]["measures"]:
-        change_measure = load("checks")["changes"]["stems"].get(measure, measure)
+    for measure in rules["measures"]:
+        change_measure = rules["stems"].get(measure, measure)
         for change in rows(changes.loc[changes.measure == f"{change_measure}.change"]):
-            g = by_group[(change.doc_id, change.group)]
+            g = by_group.get((change.doc_id, change.group), {})
             stated = g.get(measure, [])
             base = _first(r for r in stated if _same(r.year, change.year) and r.basis == change.basis)
             if base is None or base.doubtful or _belongs_to_subitem(change, base):
@@ -815,7 +860,7 @@ def _twice(doc_id: str, measure: str, g: pd.DataFrame, tol: Tolerance) -> Findin
     )
     note = "，属舍入差异" if passed else ("，较精确的数字被截断而非四舍五入" if severity == "warning" else "")
     message = f"同一数字前后不一致：{_name(low)}，{values}，最大相差{_fmt(round(diff, 6))}{high.unit}{note}"
-    evidence, location = _evidence(rows(g))
+    evidence, location = _evidence_of(g)
     return Finding(doc_id, "stated_twice", severity, passed, low.value, high.value, message, evidence, location)
 
 
@@ -979,10 +1024,10 @@ def score_checks(indicators: pd.DataFrame, facts: pd.DataFrame) -> Iterator[Find
 def blank_total_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Finding]:
     """A 合计/总计 row whose amount is blank where the column has figures (上海 收支总表's 收入总计)."""
     totals = {squash(t) for t in load("tables")["columns"]["totals"]} | {"本年收入合计", "本年支出合计"}
-    keys = list(zip(tables.doc_id, tables.table_id, strict=True))
-    titles = dict(zip(keys, tables.title, strict=True))
-    standard = {k for k, title in titles.items() if (kind := table_kind(str(title))) and kind.name in BLANK_TOTAL_KINDS}
-    in_standard = [k in standard for k in zip(cells.doc_id, cells.table_id, strict=True)]
+    keys = list(column_values(tables.doc_id, tables.table_id))
+    titles = dict(zip(keys, tables.title.tolist(), strict=True))
+    standard = {k for k, title in titles.items() if kind_name(str(title)) in BLANK_TOTAL_KINDS}
+    in_standard = [k in standard for k in column_values(cells.doc_id, cells.table_id)]
     for (doc_id, table_id), t in cells.loc[in_standard].groupby(["doc_id", "table_id"], sort=False):
         grid = t.pivot_table(index="row", columns="col", values="text", aggfunc="first").fillna("")
         # an amount shows decimals or thousands separators; 类/款/项 codes (201, 2010101) never do

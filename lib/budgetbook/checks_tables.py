@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from budgetbook.checks import Finding, fmt
-from budgetbook.extract.tables import fill_spans, is_change_column, table_kind
+from budgetbook.checks import Finding, fmt, kind_name
+from budgetbook.extract.tables import fill_spans, is_change_column
 from budgetbook.extract.vocab import load
 from budgetbook.text import parse_number, squash
 
@@ -68,20 +68,19 @@ def grids(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Grid]:
         (d, t): (str(ti or ""), str(u or ""))
         for d, t, ti, u in zip(tables.doc_id, tables.table_id, tables.title, tables.unit, strict=True)
     }
-    first_rows = cells.loc[cells.row == 0].groupby(["doc_id", "table_id"]).text.agg(list)
-    headless = {k for k, row in first_rows.items() if is_data_row([str(x or "") for x in row])}
+    by_table = cells_by_table(cells)
     first_page = cells.groupby(["doc_id", "table_id"]).page.min().to_dict()
-    for (doc_id, table_id), t in cells.groupby(["doc_id", "table_id"], sort=False):
+    for (doc_id, table_id), t in by_table.items():
         title, unit = info.get((doc_id, table_id), ("", ""))
-        kind = table_kind(title)
-        if kind is None or kind.name in _words()["skip_kinds"]:
+        kind = kind_name(title)
+        if kind is None or kind in _words()["skip_kinds"]:
             continue
-        width = int(t.col.max()) + 1
-        rows: list[list[str]] = [[""] * width for _ in range(int(t.row.max()) + 1)]
+        width = max(c for _, c, _, _ in t) + 1
+        rows: list[list[str]] = [[""] * width for _ in range(max(r for r, _, _, _ in t) + 1)]
         pages: list[object] = [None] * len(rows)
-        for r, c, text, page in zip(t.row, t.col, t.text, t.page, strict=True):
-            rows[int(r)][int(c)] = str(text or "").strip()
-            pages[int(r)] = page
+        for r, c, text, page in t:
+            rows[r][c] = str(text or "").strip()
+            pages[r] = page
         n_header = next((i for i, row in enumerate(rows) if is_data_row(row)), 0)
         filled = fill_spans(rows[:n_header], width) if n_header else [[""] * width]
         paths = [[squash(h[c]) for h in filled] for c in range(width)]
@@ -89,13 +88,34 @@ def grids(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Grid]:
         after = first_page.get((doc_id, table_id + 1))
         last = pages[-1] if pages else None
         gap = after is not None and last is not None and not pd.isna(after) and not pd.isna(last) and after > last + 1
-        continued = (doc_id, table_id + 1) in headless or bool(gap)
+        continued = _headless(by_table.get((doc_id, table_id + 1), [])) or bool(gap)
         yield Grid(doc_id, int(table_id), title, unit, rows, pages, n_header, paths, continued)
+
+
+Cell = tuple[int, int, object, object]  # row, column, text, page
+
+
+def cells_by_table(cells: pd.DataFrame) -> dict[tuple[str, int], list[Cell]]:
+    """The cells of each (doc_id, table_id), in the frame's order: one pass over its columns, not a frame per
+    table (cells without a document or table are left out, as a groupby leaves them)."""
+    placed = cells.loc[cells.doc_id.notna() & cells.table_id.notna()]
+    out: dict[tuple[str, int], list[Cell]] = {}
+    for d, t, r, c, text, page in zip(
+        *(placed[k].tolist() for k in ("doc_id", "table_id", "row", "col", "text", "page")), strict=True
+    ):
+        out.setdefault((d, t), []).append((int(r), int(c), text, page))
+    return out
+
+
+def _headless(cells: list[Cell]) -> bool:
+    """Does a table start without a header (its first row holds figures: the rest of the table before it)?"""
+    first = [text for r, _, text, _ in cells if r == 0]
+    return bool(first) and is_data_row([str(x or "") for x in first])
 
 
 def is_data_row(row: list[str]) -> bool:
     """A row with figures that is not the column-number row (栏次 1 2 3 …, ** **)."""
-    cells = [squash(x) for x in row if squash(x)]
+    cells = [s for s in map(squash, row) if s]
     if not any(_is_amount(x) or _CODE.match(x) for x in cells):
         return False
     if any(x in ("**", "栏次", "行次") for x in cells):
@@ -320,8 +340,9 @@ def _parts_under(g: Grid, cols: list[int], parent: list[str], totals: set[str]) 
     return out
 
 
-def row_total_checks(g: Grid) -> Iterator[Finding]:
-    for b in blocks(g):
+def row_total_checks(g: Grid, sides: list[Block] | None = None) -> Iterator[Finding]:
+    """Each row's 合计 column against its parts (`sides`: the grid's `blocks`, where the caller has them)."""
+    for b in blocks(g) if sides is None else sides:
         for total_col, parts in _column_groups(g, b):
             names = "、".join(dict.fromkeys(g.header(c).split("/")[-1] for c in parts))
             for r in range(g.n_header, len(g.rows)):
@@ -352,9 +373,11 @@ def children_of(codes: dict[int, str]) -> dict[int, list[int]]:
     return out
 
 
-def hierarchy_checks(g: Grid) -> Iterator[Finding]:
+def hierarchy_checks(g: Grid, sides: list[Block] | None = None) -> Iterator[Finding]:
+    """类 = Σ款 = Σ项, and the 合计 row against the top level (`sides`: the grid's `blocks`, where the caller
+    has them)."""
     totals = set(_words()["total_rows"])
-    for b in blocks(g):
+    for b in blocks(g) if sides is None else sides:
         codes = codes_of(g, b)
         if len(codes) < 2:
             continue
@@ -404,13 +427,15 @@ def _strip(label: str) -> str:
 # --- labelled totals: 本年收入合计, 收入总计 … ---------------------------------------------------
 
 
-def labelled_total_checks(g: Grid) -> Iterator[Finding]:
+def labelled_total_checks(g: Grid, sides: list[Block] | None = None) -> Iterator[Finding]:
+    """本年收入合计, 收入总计 … against the rows they add up (`sides`: the grid's `blocks`, where the caller
+    has them)."""
     words = _words()
     year_totals = set(words["year_total_rows"])
     grand_totals = set(words["grand_total_rows"])
     carry = words["carry_words"]
     grand: list[tuple[str, int, Block]] = []
-    for b in blocks(g):
+    for b in blocks(g) if sides is None else sides:
         if b.codes and codes_of(g, b):
             continue  # coded tables are checked by their codes
         start = g.n_header
@@ -487,6 +512,7 @@ def table_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Finding]
     for g in grids(tables, cells):
         if g.n_header == 0 or len(g.rows) - g.n_header < 2:
             continue
-        yield from row_total_checks(g)
-        yield from hierarchy_checks(g)
-        yield from labelled_total_checks(g)
+        sides = blocks(g)  # found once for the three checks
+        yield from row_total_checks(g, sides)
+        yield from hierarchy_checks(g, sides)
+        yield from labelled_total_checks(g, sides)

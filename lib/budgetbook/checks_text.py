@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 import pandas as pd
 
@@ -59,16 +60,23 @@ def comparison_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
             yield Finding(d, "wording", "error", False, b, a, message, m.group(0), f"{d} {loc}")
 
 
+@cache
+def _direction_pattern() -> re.Pattern:
+    """The pattern of "A万元，比…B万元增加/减少", with the words of data/checks.toml [wording] (built once, not
+    per paragraph)."""
+    w = _words()
+    words = "|".join(map(re.escape, [*w["up"], *w["down"]]))
+    return re.compile(
+        rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)((?:[^。；0-9]|\d{{4}}年){{0,24}}?){_FIG}[^。；0-9]{{0,4}}?({words})"
+    )
+
+
 def direction_pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
     """Every "A万元，比…B万元增加/减少" of `text`: the match, A, B and the word."""
     w = _words()
     ups, downs = w["up"], w["down"]
-    words = "|".join(map(re.escape, [*ups, *downs]))
-    pattern = re.compile(
-        rf"{_FIG}[^。；%]{{0,6}}?[，,]?(?:比|较)((?:[^。；0-9]|\d{{4}}年){{0,24}}?){_FIG}[^。；0-9]{{0,4}}?({words})"
-    )
     out = []
-    for m in pattern.finditer(normalize(text)):
+    for m in _direction_pattern().finditer(normalize(text)):
         a_v, a_u, middle, b_v, b_u, word = m.groups()
         if (a_u == "%") != (b_u == "%") or any(x in middle for x in [*ups, *downs]):
             continue  # 比上年减少26.92万元: the second figure is the change, not the earlier level
@@ -144,7 +152,7 @@ def headings(paragraphs: pd.DataFrame) -> pd.DataFrame:
         return paragraphs.assign(cover=pd.Series(dtype=bool))
     text = paragraphs.text.fillna("").astype(str)
     numbered = pd.Series(
-        [heading_rank(t) is not None and len(t) <= 60 and "。" not in t for t in text],
+        [heading_rank(t) is not None and len(t) <= 60 and "。" not in t for t in text.tolist()],
         index=paragraphs.index,
         dtype=bool,
     )
@@ -155,24 +163,32 @@ def headings(paragraphs: pd.DataFrame) -> pd.DataFrame:
     return paragraphs.assign(cover=cover).loc[numbered | cover | toc]
 
 
+@cache
+def _form(key: str) -> re.Pattern:
+    """The pattern `key` of data/checks.toml [form], compiled once."""
+    return re.compile(load("checks")["form"][key])
+
+
 def _own_years(text: str) -> Iterator[tuple[re.Match, int]]:
     """Each year a heading names as its own (2025年部门预算), not a comparison (比2024年) or an outturn."""
-    form = load("checks")["form"]
     for m in re.finditer(r"(\d{4})\s*年\s*度?", text):
         before, after = text[max(0, m.start() - 6) : m.start()], text[m.end() : m.end() + 30]
-        if re.search(form["year_not_own"], before) or re.match(form["year_after_not_own"], after):
+        if _form("year_not_own").search(before) or _form("year_after_not_own").match(after):
             continue
         if re.match(r"[^，。；：]*?(?:预算|决算)", after):
             yield m, int(m.group(1))
 
 
-def heading_year_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Iterator[Finding]:
+def heading_year_checks(
+    documents: pd.DataFrame, paragraphs: pd.DataFrame, heads: pd.DataFrame | None = None
+) -> Iterator[Finding]:
     """A heading that names another year than the document's as its own (2025年部门预算情况说明 in 2026),
-    or a sentence that states the document's own totals under another year (2025年收入预算X万元 in 2026)."""
+    or a sentence that states the document's own totals under another year (2025年收入预算X万元 in 2026).
+    `heads`: the paragraphs' `headings`, where the caller has them."""
     years = dict(zip(documents.doc_id, documents.fiscal_year, strict=True))
     kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
     seen: set[str] = set()
-    heads = headings(paragraphs)
+    heads = headings(paragraphs) if heads is None else heads
     texts = [(d, loc, t, True) for d, loc, t in column_values(heads.doc_id, heads.location, heads.text.fillna(""))]
     texts += [
         (d, loc, t, False)
@@ -197,11 +213,8 @@ def heading_year_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> It
 def _sentence_years(text: str) -> Iterator[tuple[re.Match, int]]:
     """The year of a sentence whose subject is the document's own total (2026年收入预算…, 2024年度财政拨款支出…),
     not a reason or a comparison (主要原因是2025年收入预算中包含…, 比2025年…)."""
-    form = load("checks")["form"]
-    for m in re.finditer(form["own_total"], text):
-        if not re.search(form["year_not_own"], m.group("lead")) and not re.search(
-            form["not_own_lead"], m.group("lead")
-        ):
+    for m in _form("own_total").finditer(text):
+        if not _form("year_not_own").search(m.group("lead")) and not _form("not_own_lead").search(m.group("lead")):
             yield m, int(m.group("year"))
 
 
@@ -214,8 +227,17 @@ _HEAD_NUMBER = r"^(?:第[一二三四五六七八九十]+部分|[一二三四五
 def _unit_names(text: str, cover: bool = False) -> Iterator[str]:
     """The units a heading names as the document's publisher (某局2026年部门预算, 2026年某局部门决算,
     第一部分 某局概况); on the cover also 预算单位：某局, 某局2026年单位预算 and a line that is only a name."""
-    org = load("checks")["form"]["org_suffix"]
     s = re.sub(_HEAD_NUMBER, "", squash(text))
+    for pattern in _unit_patterns(cover):
+        m = pattern.match(s)
+        if m:
+            yield m.group("name")
+
+
+@cache
+def _unit_patterns(cover: bool) -> tuple[re.Pattern, ...]:
+    """The forms of a heading naming its publisher (`_unit_names`), compiled once."""
+    org = load("checks")["form"]["org_suffix"]
     name = rf"(?P<name>[^\d，。；：:、（）()“”]{{2,30}}?{org})(?:（单位）)?"
     year = r"(?:\d{4}年度?)?"
     kinds = "(?:部门|单位)" if cover else "部门"
@@ -225,10 +247,7 @@ def _unit_names(text: str, cover: bool = False) -> Iterator[str]:
     ]
     if cover:
         patterns += [rf"^(?:预算单位|编制单位|部门名称|单位名称|预算部门|部门)[：:]{name}$", rf"^{name}$"]
-    for pattern in patterns:
-        m = re.match(pattern, s)
-        if m:
-            yield m.group("name")
+    return tuple(re.compile(p) for p in patterns)
 
 
 def _same_unit(a: str, b: str) -> bool:
@@ -236,12 +255,15 @@ def _same_unit(a: str, b: str) -> bool:
     return bool(a) and bool(b) and (a in b or b in a)
 
 
-def unit_name_checks(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Iterator[Finding]:
-    """A heading naming another unit than the document's as its publisher (a copied heading)."""
+def unit_name_checks(
+    documents: pd.DataFrame, paragraphs: pd.DataFrame, heads: pd.DataFrame | None = None
+) -> Iterator[Finding]:
+    """A heading naming another unit than the document's as its publisher (a copied heading); `heads`: the
+    paragraphs' `headings`, where the caller has them."""
     units = dict(zip(documents.doc_id, documents.department.fillna(""), strict=True))
     titles = dict(zip(documents.doc_id, documents.title.fillna(""), strict=True)) if "title" in documents else {}
     kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
-    heads = headings(paragraphs)
+    heads = headings(paragraphs) if heads is None else heads
     seen: set[tuple[str, str]] = set()
     for d, loc, text, cover in column_values(heads.doc_id, heads.location, heads.text.fillna(""), heads.cover):
         unit = str(units.get(d) or "")
@@ -298,8 +320,9 @@ def text_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     if "fiscal_year" in frames["documents"].columns:
         yield from year_checks(frames["documents"], tables)
     laid_out = {"block", "section"} <= set(paragraphs.columns) and "doc_kind" in frames["documents"].columns
+    heads = headings(paragraphs) if laid_out else None  # found once for both checks
     if laid_out and "fiscal_year" in frames["documents"].columns:
-        yield from heading_year_checks(frames["documents"], paragraphs)
+        yield from heading_year_checks(frames["documents"], paragraphs, heads)
     if laid_out and "department" in frames["documents"].columns:
-        yield from unit_name_checks(frames["documents"], paragraphs)
+        yield from unit_name_checks(frames["documents"], paragraphs, heads)
     yield from plausibility_checks(frames["facts"])
