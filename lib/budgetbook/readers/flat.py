@@ -15,6 +15,7 @@ Each returns the rebuilt table and the index of the first line after it, or None
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -109,7 +110,7 @@ def _aligned(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] 
     for s in spans:
         row = [""] * len(columns)
         for pos, cell in s:
-            col = max(k for k, start in enumerate(columns) if start <= pos + 2)
+            col = bisect.bisect_right(columns, pos + 2) - 1  # the last column starting by the cell
             row[col] = (row[col] + " " + cell).strip()
         rows.append(row)
     return _table(rows, numbers[i:j]), j
