@@ -156,6 +156,13 @@ _WHITE_SPACE = re.compile(r"\s+")
 
 def squash(text: str) -> str:
     """Remove every kind of white space (for comparing labels and cells)."""
+    if not text:
+        return ""
+    return _squash_short(text) if len(text) <= _REMEMBERED_LEN else _WHITE_SPACE.sub("", normalize(text))
+
+
+@lru_cache(maxsize=1 << 16)  # table cells and labels are squashed again and again by every reader of a table
+def _squash_short(text: str) -> str:
     return _WHITE_SPACE.sub("", normalize(text))
 
 

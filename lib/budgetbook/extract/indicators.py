@@ -14,6 +14,7 @@ them into the project's figures on each basis, its execution rate and (from 总�
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from budgetbook.document import Table
 from budgetbook.extract.facts import MONEY_UNITS, Fact, precision_of, to_wan
@@ -31,26 +32,37 @@ def indicator_rows(table: Table) -> list[dict]:
     """The indicator rows of a table (none if it has no 一级/三级指标 header)."""
     vocab = load("tables")["indicators"]
     for h, row in enumerate(table.rows):
-        columns = _columns(row, vocab)
+        columns = _columns(row)
         if "level1" in columns and ("level3" in columns or "level2" in columns):
             for above in table.rows[max(0, h - 2) : h]:  # a two-row header: 单位（项目）名称 above
                 if sum(bool(c.strip()) for c in above) >= 3:  # not a form's 项目名称 | X line
                     # over a cell merged down into the header row, not over a header cell of its own
-                    spans = {f: j for f, j in _columns(above, vocab).items() if j >= len(row) or not row[j].strip()}
+                    spans = {f: j for f, j in _columns(above).items() if j >= len(row) or not row[j].strip()}
                     columns = {**spans, **columns}
             return _rows(table, h, columns, vocab)
     return []
 
 
-def _columns(row: list[str], vocab: dict) -> dict[str, int]:
+def _columns(row: list[str]) -> dict[str, int]:
+    """The column of each indicator field whose header word the row prints (the first cell naming it)."""
+    words = _fields_of_word()
     found: dict[str, int] = {}
     for j, cell in enumerate(row):
-        text = squash(cell)
-        for field in (*FIELDS, "project"):
-            if field not in found and text in vocab[field]:
-                found[field] = j
-                break
+        field = next((f for f in words.get(squash(cell), ()) if f not in found), None)
+        if field is not None:
+            found[field] = j
     return found
+
+
+@cache
+def _fields_of_word() -> dict[str, tuple[str, ...]]:
+    """Header word (tables.toml [indicators]) → the fields it may name, in the order fields are tried."""
+    vocab = load("tables")["indicators"]
+    out: dict[str, tuple[str, ...]] = {}
+    for field in (*FIELDS, "project"):
+        for word in dict.fromkeys(vocab[field]):
+            out[word] = (*out.get(word, ()), field)
+    return out
 
 
 def _rows(table: Table, h: int, columns: dict[str, int], vocab: dict) -> list[dict]:
@@ -162,10 +174,9 @@ def _row_location(table: Table, i: int):
 
 def _form_score(table: Table, table_id: int, fiscal_year: int | None, project: str) -> list[Fact]:
     """The form's 总分 row: the project's score (in the indicators' 得分 column, else its last figure)."""
-    vocab = load("tables")["indicators"]
     score_col = None
     for row in table.rows:
-        cols = _columns(row, vocab)
+        cols = _columns(row)
         if "level3" in cols and "score" in cols:
             score_col = cols["score"]
     for i, row in enumerate(table.rows):

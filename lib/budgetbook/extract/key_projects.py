@@ -34,7 +34,13 @@ def _one_project() -> re.Pattern[str]:
 
 def in_key_section(section: tuple[str, ...], text: str) -> bool:
     """Whether a paragraph is in (or is the heading of) a section of key projects."""
-    return any(w in h for h in (*section, text) for w in _vocab()["sections"])
+    return any(_section_word().search(h) for h in (*section, text))
+
+
+@cache
+def _section_word() -> re.Pattern[str]:
+    """Any word naming a section of key projects."""
+    return re.compile("|".join(re.escape(w) for w in _vocab()["sections"]))
 
 
 def unnumbered(text: str) -> str:

@@ -789,6 +789,18 @@ def _strip_brackets(text: str) -> str:
         text = stripped
 
 
+@cache
+def _any_whole() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in load("measures")["restate"]["all_of"]))
+
+
+def _restated_whole(clause: str) -> str | None:
+    """The first 全部为 / 均为 word (measures.toml [restate] all_of) in `clause`, if any."""
+    if not _any_whole().search(clause):
+        return None
+    return next(w for w in load("measures")["restate"]["all_of"] if w in clause)
+
+
 def _change_stated(evidence: str, ctx: Context) -> bool:
     """Whether the sentence `evidence` (not the paragraph) already stated a change."""
     this_sentence = takewhile(lambda f: f.evidence == evidence, reversed(ctx.facts))
@@ -818,7 +830,7 @@ def _zeros(plain: str, evidence: str, context_topic: str, ctx: Context) -> None:
                         year=year_of("", plain, ctx),
                         basis=basis_of(clause, ctx.doc_kind),
                     )
-        whole = next((w for w in load("measures")["restate"]["all_of"] if w in clause), None)
+        whole = _restated_whole(clause)
         if whole and ctx.last is not None:  # 全部为一般公共预算拨款: the same amount
             found = match_term(clause[clause.index(whole) :], "money", topic)
             for measure in found[0].measures if found else ():
