@@ -330,17 +330,19 @@ def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     tables, cells, paragraphs = frames["tables"], frames["table_cells"], frames["paragraphs"]
     statement = re.compile(_form()["empty_statement"])
     skip = set(load("checks")["tables"]["skip_kinds"])
-    by_table = _table_rows(cells)
     owners = _item_owners()
     for doc_id, mine in tables.groupby("doc_id", sort=False):
+        titles = zip(mine.table_id, mine.title, strict=True)
+        standard = [t for t, title in titles if standard_table(str(title or ""), skip)]
+        by_table = _table_rows(cells.loc[(cells.doc_id == doc_id) & cells.table_id.isin(standard)])
         ps = paragraphs.loc[paragraphs.doc_id == doc_id]
         texts = ps.text.fillna("")
         says = _searcher(texts)
         blocks, texts = ps.block.fillna(-(10**9)).to_numpy("int64"), texts.to_list()
         columns = (mine.table_id, mine.title, mine.block, mine.caption, mine.location)
         for table_id, title, block, caption, location in zip(*columns, strict=True):
-            rows = by_table.get((doc_id, table_id))
-            if not standard_table(str(title or ""), skip) or rows is None or not _empty_rows(rows):
+            rows = by_table.get((doc_id, table_id))  # only a standard table's
+            if rows is None or not _empty_rows(rows):
                 continue
             near = [] if pd.isna(block) else [texts[k] for k in np.flatnonzero(_near(blocks, block))]
             own = [*("" if pd.isna(v) else v for row in rows for v in row), str(caption or ""), *near]
