@@ -259,3 +259,28 @@ def test_a_numpy_scalar_in_a_read_document_is_cached_as_its_value() -> None:
     doc = Document("d", "d.pdf", "pdf", "0" * 64, 1, [Paragraph("收入总计100万元", Location(np.int64(4), 1))])
     back, _ = decode(encode(doc, None))
     assert back.blocks[0].location == Location(4, 1) and type(back.blocks[0].location.line) is int
+
+
+@pytest.mark.parametrize(
+    "path",
+    [SEEDS_RAW / "004_5c1b81d72b238a6b.txt", CORPUS / "杭州_2026年杭州市气象局部门预算.pdf"],
+    ids=["seed", "corpus-pdf"],
+)
+def test_the_cache_gives_back_the_read_document_and_its_extraction_equal(path: Path) -> None:
+    """A real document's blocks, facts, indicators and read cells come back from the cache as they were."""
+    from budgetbook.cache import decode, encode
+
+    doc, extraction, _ = pipeline.read_one(pipeline.Source(need_shared(path), path.name, path.stem))
+    assert doc.tables and extraction.facts and extraction.cells
+    assert decode(encode(doc, extraction)) == (doc, extraction)
+
+
+def test_an_ocr_confidence_is_cached() -> None:
+    """A scan's paragraph and cell confidences come back from the cache."""
+    from budgetbook.cache import decode, encode
+    from budgetbook.document import Document, Location, Paragraph, Table
+
+    paragraph = Paragraph("收入总计100万元", Location(4, 1), ("一、收支",), confidence=0.9712)
+    table = Table([["项目", "金额"], ["收入总计", "100"]], Location(6, 1), confidences=[[0.99, 0.98], [0.97, None]])
+    back, _ = decode(encode(Document("d", "d.pdf", "pdf", "0" * 64, 1, [paragraph, table]), None))
+    assert back.blocks[0].confidence == 0.9712 and back.blocks[1].confidences == [[0.99, 0.98], [0.97, None]]

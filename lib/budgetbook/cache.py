@@ -14,7 +14,6 @@ import dataclasses
 import gzip
 import hashlib
 import io
-import json
 import os
 import shutil
 import tempfile
@@ -22,6 +21,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -139,56 +139,58 @@ class Cache:
 
 # --- the read document as JSON ------------------------------------------------------------
 
+# Items serialized per orjson call: a large document's JSON is written a chunk at a time, never held whole.
+CHUNK = 2048
+# orjson writes dataclasses natively (their fields in order, those named with a leading underscore,
+# such as a paragraph's normalised text, left out) and NumPy scalars a reader let through as their values.
+_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
+
 
 def encode(doc: Document, extraction: Extraction | None) -> bytes:
-    """(Document, Extraction) as gzip JSON, written block by block and figure by figure (a large
-    document's blocks and figures are never all held as dicts, nor its JSON as one string)."""
+    """(Document, Extraction) as gzip JSON, written a chunk of blocks, facts or cells at a time (a large
+    document's JSON is never held as one string)."""
     document = {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "blocks"}
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=5) as out:
-        out.write(f'{{"document": {_json(document)}, "blocks": '.encode())
-        _write_list(out, (_block_record(block) for block in doc.blocks))
-        out.write(b', "extraction": ')
+        out.write(b'{"document":' + _json(document) + b',"blocks":')
+        _write_list(out, doc.blocks)
+        out.write(b',"extraction":')
         _write_extraction(out, extraction)
         out.write(b"}")
     return buffer.getvalue()
 
 
 def _write_extraction(out: gzip.GzipFile, extraction: Extraction | None) -> None:
-    """`extraction` as `json.dumps(dataclasses.asdict(extraction))` writes it, its lists item by item."""
+    """`extraction` as one JSON object of its fields, its lists written a chunk at a time."""
     if extraction is None:
         out.write(b"null")
         return
     for i, f in enumerate(dataclasses.fields(extraction)):
-        out.write(f"{', ' if i else '{'}{_json(f.name)}: ".encode())
+        out.write(b"," if i else b"{")
+        out.write(_json(f.name) + b":")
         value = getattr(extraction, f.name)
         if isinstance(value, list):
-            _write_list(out, (dataclasses.asdict(x) if dataclasses.is_dataclass(x) else x for x in value))
+            _write_list(out, value)
         else:
-            out.write(_json(dataclasses.asdict(value)).encode())
+            out.write(_json(value))
     out.write(b"}")
 
 
-def _write_list(out: gzip.GzipFile, items: Iterator[object]) -> None:
-    """A JSON list of `items`, as `json.dumps` writes it, one item at a time."""
+def _write_list(out: gzip.GzipFile, items: list) -> None:
+    """A JSON list of `items`, written `CHUNK` items at a time."""
     out.write(b"[")
-    for i, item in enumerate(items):
-        out.write(f"{', ' if i else ''}{_json(item)}".encode())
+    for start in range(0, len(items), CHUNK):
+        out.write((b"," if start else b"") + _json(items[start : start + CHUNK])[1:-1])
     out.write(b"]")
 
 
-def _block_record(block: Paragraph | Table) -> dict:
-    """One block as the cache stores it."""
-    return {"paragraph" if isinstance(block, Paragraph) else "table": dataclasses.asdict(block)}
-
-
-def _json(value: object) -> str:
-    """`value` as JSON, as `json.dumps` writes it for the cache."""
-    return json.dumps(value, ensure_ascii=False, default=_plain)
+def _json(value: object) -> bytes:
+    """`value` as UTF-8 JSON."""
+    return orjson.dumps(value, default=_plain, option=_OPTIONS)
 
 
 def _plain(value: object) -> object:
-    """A NumPy scalar a reader let through (a line number counted over an array) as its Python value."""
+    """A NumPy value orjson does not know (a reader let it through) as its Python value."""
     if hasattr(value, "item") and callable(value.item):
         return value.item()
     raise TypeError(f"{type(value).__name__} cannot be cached")
@@ -199,27 +201,29 @@ def _location(d: dict) -> Location:
 
 
 def _block(d: dict) -> Paragraph | Table:
-    if "paragraph" in d:
-        p = d["paragraph"]
-        return Paragraph(p["raw"], _location(p["location"]), tuple(p["section"]))
-    t = d["table"]
+    """A block from its record: a paragraph has its `raw` text, a table its `rows`."""
+    if "raw" in d:
+        return Paragraph(d["raw"], _location(d["location"]), tuple(d["section"]), confidence=d["confidence"])
     return Table(
-        rows=t["rows"],
-        location=_location(t["location"]),
-        title=t["title"],
-        unit=t["unit"],
-        caption=t["caption"],
-        row_locations=[_location(x) for x in t["row_locations"]],
-        section=tuple(t["section"]),
+        rows=d["rows"],
+        location=_location(d["location"]),
+        title=d["title"],
+        unit=d["unit"],
+        caption=d["caption"],
+        row_locations=[_location(x) for x in d["row_locations"]],
+        section=tuple(d["section"]),
+        confidences=d["confidences"],
     )
 
 
 def decode(data: bytes) -> tuple[Document, Extraction | None]:
-    record = json.loads(gzip.decompress(data))
+    """The (Document, Extraction) that `encode` wrote."""
+    record = orjson.loads(gzip.decompress(data))
     doc = Document(**record["document"], blocks=[_block(b) for b in record["blocks"]])
     x = record["extraction"]
-    extraction = Extraction(Identity(**x["identity"]), [Fact(**f) for f in x["facts"]], x["indicators"]) if x else None
-    return doc, extraction
+    if x is None:
+        return doc, None
+    return doc, Extraction(Identity(**x["identity"]), [Fact(**f) for f in x["facts"]], x["indicators"], x["cells"])
 
 
 # --- the same content under another name ----------------------------------------------------

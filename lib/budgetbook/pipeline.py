@@ -23,6 +23,7 @@ from budgetbook import engine
 from budgetbook.cache import Cache, Entry, encode, file_key, problems_of, relabel
 from budgetbook.checks import Tolerance, cross_document_checks, with_groups
 from budgetbook.document import Document
+from budgetbook.extract.identity import load_gazetteer
 from budgetbook.extract.run import Extraction, extract_document
 from budgetbook.frames import SCHEMAS, Problem, audit_frames, build_frames, extraction_frames, typed
 from budgetbook.limits import LimitExceeded, document_limits
@@ -115,6 +116,7 @@ def read_one(source: Source) -> tuple[Document | None, Extraction | None, list[P
     def problem(stage: str, severity: str, message: str) -> Problem:
         return Problem(source.doc_id, source.source_file, stage, severity, f"{source.source_file}: {message}")
 
+    load_gazetteer()  # once per process, outside the document's limits: its loading peak comes before the document's
     try:
         with document_limits() as limits:
             return _read_and_extract(source, problem)
@@ -172,15 +174,16 @@ def document_frames(doc: Document | None, extraction: Extraction | None, problem
 
 def read_entry(source: Source) -> Entry:
     """The unit of work sent to a worker: read one file (`read_one`) and make its frames. The read
-    document is encoded for the cache and let go before the audit: a large document's blocks and
-    figures need not stay beside the audit's work."""
+    document is encoded for the cache first, then let go of part by part as its frames are made: a
+    large document's blocks and figures need not stay beside its frames and the audit's work."""
     doc, extraction, problems = read_one(source)
     if doc is None:
         return Entry(document_frames(None, extraction, problems), None, 0)
-    frames = extraction_frames([doc], {doc.doc_id: extraction} if extraction is not None else {}, problems)
-    entry = Entry(frames, encode(doc, extraction), doc.pages or 0)
-    del doc, extraction
-    frames.update(audit_frames(frames))
+    entry = Entry({}, encode(doc, extraction), doc.pages or 0)
+    extractions = {doc.doc_id: extraction} if extraction is not None else {}
+    entry.frames.update(extraction_frames([doc], extractions, problems, drain=True))
+    del doc, extraction, extractions
+    entry.frames.update(audit_frames(entry.frames))
     return entry
 
 

