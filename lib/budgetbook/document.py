@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from budgetbook.text import normalize
 
 
-@dataclass(frozen=True)
+# Slots: a large document has a block and a location per line, and a serialiser asking an instance for
+# its __dict__ would otherwise give each of them a dict of its own for the rest of the run.
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a block starts: a 1-based line of a text file, or a page and a line on that page."""
 
@@ -18,7 +20,7 @@ class Location:
         return f"p{self.page} l{self.line}" if self.page is not None else f"l{self.line}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """One paragraph of prose as printed, with its outline section path."""
 
@@ -38,7 +40,7 @@ class Paragraph:
         return text
 
 
-@dataclass
+@dataclass(slots=True)
 class Table:
     """A table: rows of cells as printed ('' where empty or covered by a merged cell)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -169,9 +170,31 @@ class Problem:
 def typed(name: str, records: Iterable[dict]) -> pd.DataFrame:
     """A frame with exactly the columns and dtypes of schema `name` (a column a record lacks is missing)."""
     schema = SCHEMAS[name]
+    blocks = [_arrays(block, schema) for block in _blocks(records)] or [_arrays([], schema)]
+    return pd.DataFrame({column: _joined([block[column] for block in blocks]) for column in schema})
+
+
+TYPED_BLOCK = 50_000  # records turned into arrays at a time: a large document's columns are never all lists
+
+
+def _blocks(records: Iterable[dict]) -> Iterator[Iterator[dict]]:
+    """`records` in blocks of TYPED_BLOCK, each to be read through before the next is asked for."""
+    it = iter(records)
+    for first in it:
+        yield itertools.chain([first], itertools.islice(it, TYPED_BLOCK - 1))
+
+
+def _arrays(records: Iterable[dict], schema: dict[str, str]) -> dict:
+    """The records' columns as arrays of the schema's dtypes, each list let go once its array is made."""
     columns = columns_of(records, list(schema))
-    # each column made an array of its dtype and its list let go at once (no frame of objects, no copy of it)
-    return pd.DataFrame({name: pd.array(columns.pop(name), dtype=dtype) for name, dtype in schema.items()})
+    return {column: pd.array(columns.pop(column), dtype=dtype) for column, dtype in schema.items()}
+
+
+def _joined(arrays: list) -> object:
+    """Arrays of one dtype as one (Arrow strings as chunks, without a copy)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    return pd.concat([pd.Series(a, copy=False) for a in arrays], ignore_index=True).array
 
 
 def columns_of(records: Iterable[dict], names: list[str]) -> dict[str, list]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 MONEY_UNITS = {"万元": 1.0, "万": 1.0, "元": 0.0001, "千元": 0.1, "亿元": 10000.0}
 COUNT_UNITS = {"个": "个", "辆": "辆", "人": "人", "名": "人", "家": "个", "项": "个", "台": "个", "套": "个"}
@@ -25,7 +25,7 @@ def count_unit(measure: str, printed: str = "个") -> str:
     return _UNIT_OF_MEASURE.get(measure, COUNT_UNITS.get(printed, "个"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     """A figure: money in 万元, counts as plain numbers, rates in percent."""
 
@@ -49,7 +49,10 @@ class Fact:
     confidence: float | None = None  # read by OCR (source 'ocr'): the recogniser's confidence in its text
 
     def record(self, doc_id: str) -> dict:
-        return {"doc_id": doc_id, **self.__dict__}
+        return {"doc_id": doc_id, **{name: getattr(self, name) for name in _FACT_FIELDS}}
+
+
+_FACT_FIELDS = tuple(f.name for f in fields(Fact))
 
 
 def precision_of(printed: str, unit: str = "万元") -> float:

@@ -789,10 +789,14 @@ def _source_scope(ctx: TableContext, column: str | Term) -> str:
 def _is_project_row(ctx: TableContext, label: str, total: bool, in_projects: bool) -> bool:
     """A row naming a project: in a project list, or after 项目支出 in a self-evaluation table."""
     wanted = ctx.kind.projects == "all" or (ctx.kind.projects == "after" and in_projects)
+    return wanted and not total and _names_project(label)
+
+
+@lru_cache(maxsize=1 << 12)  # asked for every cell of a row
+def _names_project(label: str) -> bool:
+    """A label that names a project: a name, not a unit's nor a category of projects."""
     return (
-        wanted
-        and not total
-        and bool(project_name(label))
+        bool(project_name(label))
         and not is_org_name(label, load("identity"))
         and not is_project_category(project_key(label.strip()))
     )
