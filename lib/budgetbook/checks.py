@@ -217,17 +217,38 @@ Reading = tuple[str, list[int]]  # a prose figure's sentence (normalized) and wh
 
 
 def _sentences(facts: pd.DataFrame) -> list[Reading]:
-    """Each prose figure's evidence normalized and the places of its value in it; ("", []) for a table's."""
-    return [
-        _reading(str(ev), v) if src == "prose" else ("", [])
-        for src, ev, v in column_values(facts.source, facts.evidence, facts.value)
-    ]
+    """Each prose figure's evidence normalized and the places of its value in it; ("", []) for a table's.
+    A sentence stating several figures is normalized and its numbers read once, for all of them."""
+    numbers: dict[str, tuple[str, list[tuple[int, float]]]] = {}
+    out: list[Reading] = []
+    for src, ev, v in column_values(facts.source, facts.evidence, facts.value):
+        if src != "prose":
+            out.append(("", []))
+            continue
+        ev = str(ev)
+        read = numbers.get(ev)
+        if read is None:
+            read = numbers[ev] = _numbers(ev)
+        out.append((read[0], _at_value(read[1], v)))
+    return out
 
 
-def _reading(evidence: str, value: float) -> Reading:
-    """`evidence` normalized (a traditional copy's evidence quotes it as printed) and where `value` stands in it."""
+def _numbers(evidence: str) -> tuple[str, list[tuple[int, float]]]:
+    """`evidence` normalized (a traditional copy's evidence quotes it as printed) and each number in it:
+    where it starts and its value."""
     text = normalize(evidence)
-    return text, _positions(text, value)
+    return text, _numbers_in(text)
+
+
+def _numbers_in(text: str) -> list[tuple[int, float]]:
+    """Each number printed in `text`: where it starts and its value."""
+    return [(m.start(), float(m.group().replace(",", ""))) for m in _NUMBER.finditer(text)]
+
+
+def _at_value(numbers: list[tuple[int, float]], value: float) -> list[int]:
+    """Where a figure of `value` (万元 or 元) stands among `numbers` (`_numbers`)."""
+    target = abs(value)
+    return [at for at, v in numbers if abs(v - target) < 0.006 or abs(v / 10000 - target) < 0.00006]
 
 
 def _in_parts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[bool]:
@@ -351,12 +372,7 @@ _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 def _positions(text: str, value: float) -> list[int]:
     """Where a figure of `value` (万元 or 元) is printed in `text`."""
-    out, target = [], abs(value)
-    for m in _NUMBER.finditer(text):
-        v = float(m.group().replace(",", ""))
-        if abs(v - target) < 0.006 or abs(v / 10000 - target) < 0.00006:
-            out.append(m.start())
-    return out
+    return _at_value(_numbers_in(text), value)
 
 
 _BEFORE_BASE = re.compile(r"比[^，。；,]{0,20}$|(?:增加|减少|增长|下降|降低|提高|增|减)$")

@@ -38,8 +38,11 @@ def comparison_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
     w = _words()
     words = "|".join(map(re.escape, [*w["greater"], *w["less"], *w["equal"]]))
     pattern = re.compile(rf"{_FIG}[^，。；0-9]{{0,16}}?[，,]?[^。；0-9]{{0,12}}?({words})[^。；0-9]{{0,24}}?{_FIG}")
+    worded = re.compile(words)  # a paragraph without a comparison word has no match: not scanned figure by figure
     for d, loc, text in column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna("")):
         t = normalize(text)
+        if not worded.search(t):
+            continue
         for m in pattern.finditer(t):
             a_v, a_u, word, b_v, b_u = m.groups()
             before = t[max(0, m.start(3) - 2) : m.start(3)]
@@ -75,8 +78,11 @@ def direction_pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
     """Every "A万元，比…B万元增加/减少" of `text`: the match, A, B and the word."""
     w = _words()
     ups, downs = w["up"], w["down"]
-    out = []
-    for m in _direction_pattern().finditer(normalize(text)):
+    out: list[tuple[re.Match, float, float, str]] = []
+    text = normalize(text)
+    if "比" not in text and "较" not in text:
+        return out  # the pattern's 比/较 is not in it: not scanned figure by figure
+    for m in _direction_pattern().finditer(text):
         a_v, a_u, middle, b_v, b_u, word = m.groups()
         if (a_u == "%") != (b_u == "%") or any(x in middle for x in [*ups, *downs]):
             continue  # 比上年减少26.92万元: the second figure is the change, not the earlier level
@@ -213,10 +219,14 @@ def heading_year_checks(
 def _sentence_years(text: str) -> Iterator[tuple[re.Match, int]]:
     """The year of a sentence whose subject is the document's own total (2026年收入预算…, 2024年度财政拨款支出…),
     not a reason or a comparison (主要原因是2025年收入预算中包含…, 比2025年…)."""
+    if not _YEAR.search(text):
+        return  # no year at all: the pattern is not tried at every sentence
     for m in _form("own_total").finditer(text):
         if not _form("year_not_own").search(m.group("lead")) and not _form("not_own_lead").search(m.group("lead")):
             yield m, int(m.group("year"))
 
+
+_YEAR = re.compile(r"\d{4}\s*年")  # what every [form] own_total match holds
 
 _KINDS = {"budget": "预算", "final_account": "决算"}
 
