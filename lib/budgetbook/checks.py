@@ -313,7 +313,11 @@ def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
     for key, text in zip(column_values(cells.doc_id, cells.table_id, cells.row), texts.tolist(), strict=True):
         if key in digits:
             rows.setdefault(key, []).append(str(text or ""))
-    return {f"{d} t{t} r{r}" for (d, t, r), row in rows.items() if not is_data_row(row) and any(x.strip() for x in row)}
+    judged: dict[tuple[str, ...], bool] = {}  # each table repeats the same 栏次 1 2 3 row: judged once
+    for row in map(tuple, rows.values()):
+        if row not in judged:
+            judged[row] = not is_data_row(list(row)) and any(x.strip() for x in row)
+    return {f"{d} t{t} r{r}" for (d, t, r), row in rows.items() if judged[tuple(row)]}
 
 
 def _scope_words() -> list[str]:
@@ -387,7 +391,7 @@ def _comparison_base(text: str, at: list[int]) -> bool:
 def _coded_item(text: str, item: str) -> bool:
     """A 项 named by its code (2069999-其他科学技术支出) is not its class (`text` normalized)."""
     pattern = r"\d{5,7}\s*[-－—]?\s*[^，。；\d]{0,4}" + re.escape(item[:2])
-    return bool(item) and bool(re.search(pattern, text))
+    return bool(item) and item[:2] in text and bool(re.search(pattern, text))
 
 
 # --- parts against totals -------------------------------------------------------------------
@@ -768,7 +772,8 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         & ~facts.measure.str.endswith(".share")
         & ~facts.measure.isin(loose)
         & ~((facts.source == "prose") & facts.measure.isin(_sources()))
-        & ~_zero_statements(facts)
+        & ~_zero_statements(facts),
+        [*keys, "value", "unit", "precision", "evidence", "location", "source", "group"],  # what is read below
     ]
     grouped = sure.groupby(keys, dropna=False, sort=False)
     several = (grouped.value.transform("nunique") > 1) & (grouped.evidence.transform("nunique") > 1)
@@ -777,7 +782,8 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         if g.scope.iloc[0]:
             continue
         g = _one_per_table(g)
-        g = g.loc[[not _explained(r, others) for r in rows(g)]] if g.value.nunique() > 1 else g
+        if g.value.nunique() > 1:  # rows of the columns `_explained` reads, not of all of them
+            g = g.loc[[not _explained(r, others) for r in rows(g[_EXPLAINED_COLUMNS])]]
         g = _without_unit_slips(g)
         if g.value.nunique() < 2 or g.evidence.nunique() < 2:
             continue  # one sentence giving two values (46.64万元，压减后安排36万元) is a restatement
@@ -845,8 +851,8 @@ def _sources() -> set[str]:
 
 def _one_per_table(g: pd.DataFrame) -> pd.DataFrame:
     """Rows of one table stating one measure twice are its own arithmetic's business: keep the first."""
-    table = g.group.where(g.source == "table", g.index.astype(str))
-    return g.loc[~table.duplicated()]
+    in_table = g.source == "table"
+    return g.loc[~(in_table & g.group.where(in_table).duplicated())]  # a prose row is never a repeat
 
 
 def _other_scopes(facts: pd.DataFrame) -> dict[tuple, list[float]]:
@@ -855,6 +861,9 @@ def _other_scopes(facts: pd.DataFrame) -> dict[tuple, list[float]]:
     # each value once: a long document restates its figures, and every figure compared scans the list
     groups = narrow.groupby(["doc_id", "measure", "item", "year"], sort=False)
     return {k: list(dict.fromkeys(g.value)) for k, g in groups}
+
+
+_EXPLAINED_COLUMNS = ["doc_id", "measure", "item", "year", "source", "value", "precision"]
 
 
 def _explained(f: pd.Series, others: dict[tuple, list[float]]) -> bool:
@@ -872,7 +881,8 @@ def _twice(doc_id: str, measure: str, g: pd.DataFrame, tol: Tolerance) -> Findin
     if not passed and _truncated(low, high):
         severity = "warning"  # 1256 against 1256.5793, 57 against 57.59: truncated, not rounded
     values = "；".join(
-        f"{_fmt(r.value)}{r.unit}（{_where(r)}）" for r in rows(g.drop_duplicates(["value", "location"]))
+        f"{_fmt(r.value)}{r.unit}（{_where(r)}）"
+        for r in rows(g[["value", "unit", "location", "source", "evidence"]].drop_duplicates(["value", "location"]))
     )
     note = "，属舍入差异" if passed else ("，较精确的数字被截断而非四舍五入" if severity == "warning" else "")
     message = f"同一数字前后不一致：{_name(low)}，{values}，最大相差{_fmt(round(diff, 6))}{high.unit}{note}"

@@ -191,8 +191,12 @@ def heading_year_checks(
     """A heading that names another year than the document's as its own (2025年部门预算情况说明 in 2026),
     or a sentence that states the document's own totals under another year (2025年收入预算X万元 in 2026).
     `heads`: the paragraphs' `headings`, where the caller has them."""
-    years = dict(zip(documents.doc_id, documents.fiscal_year, strict=True))
     kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
+    years = {  # the documents checked and their year, judged once per document (not per paragraph)
+        d: int(y)
+        for d, y in zip(documents.doc_id, documents.fiscal_year, strict=True)
+        if y is not None and not pd.isna(y) and kinds.get(d) in ("budget", "final_account")
+    }
     seen: set[str] = set()
     heads = headings(paragraphs) if heads is None else heads
     texts = [(d, loc, t, True) for d, loc, t in column_values(heads.doc_id, heads.location, heads.text.fillna(""))]
@@ -202,11 +206,11 @@ def heading_year_checks(
     ]
     for d, loc, text, heading in texts:
         year = years.get(d)
-        if year is None or pd.isna(year) or kinds.get(d) not in ("budget", "final_account") or d in seen:
+        if year is None or d in seen:
             continue
         found = _own_years(normalize(text)) if heading else _sentence_years(normalize(text))
         for _m, y in found:
-            if y == int(year) or not 2000 <= y <= 2100:
+            if y == year or not 2000 <= y <= 2100:
                 continue
             seen.add(d)  # one copied heading usually comes with others: report the first
             kind = _KINDS[kinds[d]]
