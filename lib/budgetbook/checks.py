@@ -169,10 +169,8 @@ def with_groups(
     whose identity the audit cannot be sure of: a comparison base (比2025年执行数483923.17万元) or a
     项-level item named by its code (2069999-其他科学技术支出).
     """
-    table = facts.location.fillna("").str.extract(_TABLE.pattern, expand=False)
-    group = table.where(table.notna() & (facts.source == "table"), facts.location.fillna(""))
     out = facts.assign(
-        group=group.astype(str),
+        group=_groups(facts),
         item=facts.item.fillna(""),
         basis=facts.basis.fillna(""),
         precision=facts.precision.fillna(0.0),
@@ -209,6 +207,16 @@ def with_groups(
         doubtful=pd.Series(doubtful, index=out.index, dtype=bool),
         in_part=pd.Series(in_part, index=out.index, dtype=bool),
     )
+
+
+def _groups(facts: pd.DataFrame) -> pd.Series:
+    """Each figure's group: its table (t3) for a table's figure, else its location (a paragraph); the
+    table searched for in a table figure's location only, one pass over the two columns."""
+    out = []
+    for src, loc in column_values(facts.source, facts.location.fillna("")):
+        m = _TABLE.search(loc) if src == "table" else None
+        out.append(m.group(1) if m else loc)
+    return pd.Series(out, index=facts.index, dtype=object).astype(str)
 
 
 PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
@@ -372,11 +380,6 @@ def _contexts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: l
 
 
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-
-
-def _positions(text: str, value: float) -> list[int]:
-    """Where a figure of `value` (万元 or 元) is printed in `text`."""
-    return _at_value(_numbers_in(text), value)
 
 
 _BEFORE_BASE = re.compile(r"比[^，。；,]{0,20}$|(?:增加|减少|增长|下降|降低|提高|增|减)$")
@@ -656,8 +659,8 @@ def _decimal_docs(facts: pd.DataFrame) -> set[str]:
 
 def _belongs_to_subitem(change: pd.Series, base: pd.Series) -> bool:
     """支出515665.27万元，其中：一般公共预算支出19828.57万元比上年减少464.27万元: the change is the sub-item's."""
-    text = normalize(str(change.evidence))
-    at_base, at_change = _positions(text, base.value), _positions(text, change.value)
+    text, numbers = _numbers(str(change.evidence))  # the sentence's numbers read once for both figures
+    at_base, at_change = _at_value(numbers, base.value), _at_value(numbers, change.value)
     if not at_base or not at_change:
         return False
     between = text[min(at_base) : max(at_change)]
