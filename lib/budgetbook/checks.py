@@ -169,10 +169,8 @@ def with_groups(
     whose identity the audit cannot be sure of: a comparison base (比2025年执行数483923.17万元) or a
     项-level item named by its code (2069999-其他科学技术支出).
     """
-    table = facts.location.fillna("").str.extract(_TABLE.pattern, expand=False)
-    group = table.where(table.notna() & (facts.source == "table"), facts.location.fillna(""))
     out = facts.assign(
-        group=group.astype(str),
+        group=_groups(facts),
         item=facts.item.fillna(""),
         basis=facts.basis.fillna(""),
         precision=facts.precision.fillna(0.0),
@@ -211,23 +209,54 @@ def with_groups(
     )
 
 
+def _groups(facts: pd.DataFrame) -> pd.Series:
+    """Each figure's group: its table (t3) for a table's figure, else its location (a paragraph); the
+    table searched for in a table figure's location only, one pass over the two columns."""
+    out = []
+    for src, loc in column_values(facts.source, facts.location.fillna("")):
+        m = _TABLE.search(loc) if src == "table" else None
+        out.append(m.group(1) if m else loc)
+    return pd.Series(out, index=facts.index, dtype=object).astype(str)
+
+
 PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
 
 Reading = tuple[str, list[int]]  # a prose figure's sentence (normalized) and where its value is printed in it
 
 
 def _sentences(facts: pd.DataFrame) -> list[Reading]:
-    """Each prose figure's evidence normalized and the places of its value in it; ("", []) for a table's."""
-    return [
-        _reading(str(ev), v) if src == "prose" else ("", [])
-        for src, ev, v in column_values(facts.source, facts.evidence, facts.value)
-    ]
+    """Each prose figure's evidence normalized and the places of its value in it; ("", []) for a table's.
+    A sentence stating several figures is normalized and its numbers read once, for all of them."""
+    numbers: dict[str, tuple[str, list[tuple[int, float]]]] = {}
+    out: list[Reading] = []
+    for src, ev, v in column_values(facts.source, facts.evidence, facts.value):
+        if src != "prose":
+            out.append(("", []))
+            continue
+        ev = str(ev)
+        read = numbers.get(ev)
+        if read is None:
+            read = numbers[ev] = _numbers(ev)
+        out.append((read[0], _at_value(read[1], v)))
+    return out
 
 
-def _reading(evidence: str, value: float) -> Reading:
-    """`evidence` normalized (a traditional copy's evidence quotes it as printed) and where `value` stands in it."""
+def _numbers(evidence: str) -> tuple[str, list[tuple[int, float]]]:
+    """`evidence` normalized (a traditional copy's evidence quotes it as printed) and each number in it:
+    where it starts and its value."""
     text = normalize(evidence)
-    return text, _positions(text, value)
+    return text, _numbers_in(text)
+
+
+def _numbers_in(text: str) -> list[tuple[int, float]]:
+    """Each number printed in `text`: where it starts and its value."""
+    return [(m.start(), float(m.group().replace(",", ""))) for m in _NUMBER.finditer(text)]
+
+
+def _at_value(numbers: list[tuple[int, float]], value: float) -> list[int]:
+    """Where a figure of `value` (万元 or 元) stands among `numbers` (`_numbers`)."""
+    target = abs(value)
+    return [at for at, v in numbers if abs(v - target) < 0.006 or abs(v / 10000 - target) < 0.00006]
 
 
 def _in_parts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[bool]:
@@ -292,7 +321,11 @@ def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
     for key, text in zip(column_values(cells.doc_id, cells.table_id, cells.row), texts.tolist(), strict=True):
         if key in digits:
             rows.setdefault(key, []).append(str(text or ""))
-    return {f"{d} t{t} r{r}" for (d, t, r), row in rows.items() if not is_data_row(row) and any(x.strip() for x in row)}
+    judged: dict[tuple[str, ...], bool] = {}  # each table repeats the same 栏次 1 2 3 row: judged once
+    for row in map(tuple, rows.values()):
+        if row not in judged:
+            judged[row] = not is_data_row(list(row)) and any(x.strip() for x in row)
+    return {f"{d} t{t} r{r}" for (d, t, r), row in rows.items() if judged[tuple(row)]}
 
 
 def _scope_words() -> list[str]:
@@ -349,16 +382,6 @@ def _contexts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: l
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
-def _positions(text: str, value: float) -> list[int]:
-    """Where a figure of `value` (万元 or 元) is printed in `text`."""
-    out, target = [], abs(value)
-    for m in _NUMBER.finditer(text):
-        v = float(m.group().replace(",", ""))
-        if abs(v - target) < 0.006 or abs(v / 10000 - target) < 0.00006:
-            out.append(m.start())
-    return out
-
-
 _BEFORE_BASE = re.compile(r"比[^，。；,]{0,20}$|(?:增加|减少|增长|下降|降低|提高|增|减)$")
 
 
@@ -371,7 +394,7 @@ def _comparison_base(text: str, at: list[int]) -> bool:
 def _coded_item(text: str, item: str) -> bool:
     """A 项 named by its code (2069999-其他科学技术支出) is not its class (`text` normalized)."""
     pattern = r"\d{5,7}\s*[-－—]?\s*[^，。；\d]{0,4}" + re.escape(item[:2])
-    return bool(item) and bool(re.search(pattern, text))
+    return bool(item) and item[:2] in text and bool(re.search(pattern, text))
 
 
 # --- parts against totals -------------------------------------------------------------------
@@ -636,8 +659,8 @@ def _decimal_docs(facts: pd.DataFrame) -> set[str]:
 
 def _belongs_to_subitem(change: pd.Series, base: pd.Series) -> bool:
     """支出515665.27万元，其中：一般公共预算支出19828.57万元比上年减少464.27万元: the change is the sub-item's."""
-    text = normalize(str(change.evidence))
-    at_base, at_change = _positions(text, base.value), _positions(text, change.value)
+    text, numbers = _numbers(str(change.evidence))  # the sentence's numbers read once for both figures
+    at_base, at_change = _at_value(numbers, base.value), _at_value(numbers, change.value)
     if not at_base or not at_change:
         return False
     between = text[min(at_base) : max(at_change)]
@@ -752,7 +775,8 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         & ~facts.measure.str.endswith(".share")
         & ~facts.measure.isin(loose)
         & ~((facts.source == "prose") & facts.measure.isin(_sources()))
-        & ~_zero_statements(facts)
+        & ~_zero_statements(facts),
+        [*keys, "value", "unit", "precision", "evidence", "location", "source", "group"],  # what is read below
     ]
     grouped = sure.groupby(keys, dropna=False, sort=False)
     several = (grouped.value.transform("nunique") > 1) & (grouped.evidence.transform("nunique") > 1)
@@ -761,7 +785,8 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         if g.scope.iloc[0]:
             continue
         g = _one_per_table(g)
-        g = g.loc[[not _explained(r, others) for r in rows(g)]] if g.value.nunique() > 1 else g
+        if g.value.nunique() > 1:  # rows of the columns `_explained` reads, not of all of them
+            g = g.loc[[not _explained(r, others) for r in rows(g[_EXPLAINED_COLUMNS])]]
         g = _without_unit_slips(g)
         if g.value.nunique() < 2 or g.evidence.nunique() < 2:
             continue  # one sentence giving two values (46.64万元，压减后安排36万元) is a restatement
@@ -829,8 +854,8 @@ def _sources() -> set[str]:
 
 def _one_per_table(g: pd.DataFrame) -> pd.DataFrame:
     """Rows of one table stating one measure twice are its own arithmetic's business: keep the first."""
-    table = g.group.where(g.source == "table", g.index.astype(str))
-    return g.loc[~table.duplicated()]
+    in_table = g.source == "table"
+    return g.loc[~(in_table & g.group.where(in_table).duplicated())]  # a prose row is never a repeat
 
 
 def _other_scopes(facts: pd.DataFrame) -> dict[tuple, list[float]]:
@@ -839,6 +864,9 @@ def _other_scopes(facts: pd.DataFrame) -> dict[tuple, list[float]]:
     # each value once: a long document restates its figures, and every figure compared scans the list
     groups = narrow.groupby(["doc_id", "measure", "item", "year"], sort=False)
     return {k: list(dict.fromkeys(g.value)) for k, g in groups}
+
+
+_EXPLAINED_COLUMNS = ["doc_id", "measure", "item", "year", "source", "value", "precision"]
 
 
 def _explained(f: pd.Series, others: dict[tuple, list[float]]) -> bool:
@@ -856,7 +884,8 @@ def _twice(doc_id: str, measure: str, g: pd.DataFrame, tol: Tolerance) -> Findin
     if not passed and _truncated(low, high):
         severity = "warning"  # 1256 against 1256.5793, 57 against 57.59: truncated, not rounded
     values = "；".join(
-        f"{_fmt(r.value)}{r.unit}（{_where(r)}）" for r in rows(g.drop_duplicates(["value", "location"]))
+        f"{_fmt(r.value)}{r.unit}（{_where(r)}）"
+        for r in rows(g[["value", "unit", "location", "source", "evidence"]].drop_duplicates(["value", "location"]))
     )
     note = "，属舍入差异" if passed else ("，较精确的数字被截断而非四舍五入" if severity == "warning" else "")
     message = f"同一数字前后不一致：{_name(low)}，{values}，最大相差{_fmt(round(diff, 6))}{high.unit}{note}"

@@ -100,10 +100,14 @@ def cells_by_table(cells: pd.DataFrame) -> dict[tuple[str, int], list[Cell]]:
     table (cells without a document or table are left out, as a groupby leaves them)."""
     placed = cells.loc[cells.doc_id.notna() & cells.table_id.notna()]
     out: dict[tuple[str, int], list[Cell]] = {}
+    key: tuple | None = None
     for d, t, r, c, text, page in zip(
         *(placed[k].tolist() for k in ("doc_id", "table_id", "row", "col", "text", "page")), strict=True
     ):
-        out.setdefault((d, t), []).append((int(r), int(c), text, page))
+        if key is None or t != key[1] or d != key[0]:  # a table's cells come together: looked up once a run
+            key = (d, t)
+            table = out.setdefault(key, [])
+        table.append((int(r), int(c), text, page))
     return out
 
 

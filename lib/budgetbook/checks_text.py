@@ -24,6 +24,15 @@ from budgetbook.text import normalize, squash
 _FIG = r"(\d+(?:\.\d+)?)\s*(万元|亿元|元|%)"
 
 
+Said = list[tuple[object, object, str, str]]  # each paragraph's doc_id, location, text and text normalized
+
+
+def said_of(paragraphs: pd.DataFrame) -> Said:
+    """Each paragraph's doc_id, location, text and normalized text: read once for every check of the text."""
+    texts = column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""))
+    return [(d, loc, text, normalize(text)) for d, loc, text in texts]
+
+
 def _words() -> dict:
     return load("checks")["wording"]
 
@@ -33,13 +42,16 @@ def _amount(value: str, unit: str) -> float:
     return v * 10000 if unit == "亿元" else v / 10000 if unit == "元" else v
 
 
-def comparison_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
-    """X万元，大于/小于/高于/低于/等于/持平 …Y万元 in one clause: the word must fit the figures."""
+def comparison_checks(paragraphs: pd.DataFrame, said: Said | None = None) -> Iterator[Finding]:
+    """X万元，大于/小于/高于/低于/等于/持平 …Y万元 in one clause: the word must fit the figures (`said`: the
+    paragraphs' `said_of`, where the caller has it)."""
     w = _words()
     words = "|".join(map(re.escape, [*w["greater"], *w["less"], *w["equal"]]))
     pattern = re.compile(rf"{_FIG}[^，。；0-9]{{0,16}}?[，,]?[^。；0-9]{{0,12}}?({words})[^。；0-9]{{0,24}}?{_FIG}")
-    for d, loc, text in column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna("")):
-        t = normalize(text)
+    worded = re.compile(words)  # a paragraph without a comparison word has no match: not scanned figure by figure
+    for d, loc, _, t in said_of(paragraphs) if said is None else said:
+        if not worded.search(t):
+            continue
         for m in pattern.finditer(t):
             a_v, a_u, word, b_v, b_u = m.groups()
             before = t[max(0, m.start(3) - 2) : m.start(3)]
@@ -73,10 +85,17 @@ def _direction_pattern() -> re.Pattern:
 
 def direction_pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
     """Every "A万元，比…B万元增加/减少" of `text`: the match, A, B and the word."""
+    return _pairs(normalize(text))
+
+
+def _pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
+    """`direction_pairs` of a normalized `text`."""
     w = _words()
     ups, downs = w["up"], w["down"]
-    out = []
-    for m in _direction_pattern().finditer(normalize(text)):
+    out: list[tuple[re.Match, float, float, str]] = []
+    if "比" not in text and "较" not in text:
+        return out  # the pattern's 比/较 is not in it: not scanned figure by figure
+    for m in _direction_pattern().finditer(text):
         a_v, a_u, middle, b_v, b_u, word = m.groups()
         if (a_u == "%") != (b_u == "%") or any(x in middle for x in [*ups, *downs]):
             continue  # 比上年减少26.92万元: the second figure is the change, not the earlier level
@@ -84,11 +103,12 @@ def direction_pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
     return out
 
 
-def direction_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
-    """A万元，比…B万元增加/减少: 增加 needs A above B, 减少 below."""
+def direction_checks(paragraphs: pd.DataFrame, said: Said | None = None) -> Iterator[Finding]:
+    """A万元，比…B万元增加/减少: 增加 needs A above B, 减少 below (`said`: the paragraphs' `said_of`, where the
+    caller has it)."""
     ups, downs = _words()["up"], _words()["down"]
-    for d, loc, text in column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna("")):
-        for m, a, b, word in direction_pairs(text):
+    for d, loc, _, t in said_of(paragraphs) if said is None else said:
+        for m, a, b, word in _pairs(t):
             if (word in ups and a < b) or (word in downs and a > b):
                 message = (
                     f"增减用语与数字不符：第{_page(loc)}页正文「{m.group(0)}」称{word}，"
@@ -108,18 +128,16 @@ def _page(loc: object) -> str:
     return m.group(1) if m else "?"
 
 
-def placeholder_checks(paragraphs: pd.DataFrame, tables: pd.DataFrame) -> Iterator[Finding]:
+def placeholder_checks(paragraphs: pd.DataFrame, tables: pd.DataFrame, said: Said | None = None) -> Iterator[Finding]:
     """Template placeholders left in the text or a table title (XX局, XXX单位, ××), and the template's own
-    instructions left in (仍保留该表格式，并在本表下方作下述说明, （如有）)."""
+    instructions left in (仍保留该表格式，并在本表下方作下述说明, （如有）); `said`: the paragraphs'
+    `said_of`, where the caller has it."""
     pattern = re.compile(_words()["placeholder"])
     instruction = re.compile(_words()["instruction"])
-    texts = [
-        *column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna("")),
-        *column_values(tables.doc_id, tables.location, tables.title.fillna("")),
-    ]
+    titles = column_values(tables.doc_id, tables.location, tables.title.fillna(""))
+    texts = [*(said_of(paragraphs) if said is None else said), *((d, loc, t, normalize(t)) for d, loc, t in titles)]
     seen: set[tuple[str, str]] = set()
-    for d, loc, text in texts:
-        t = normalize(text)
+    for d, loc, text, t in texts:
         m, what = pattern.search(t), "模板占位符未替换"
         if not m:
             m, what = instruction.search(t), "模板说明文字未删除"
@@ -180,27 +198,31 @@ def _own_years(text: str) -> Iterator[tuple[re.Match, int]]:
 
 
 def heading_year_checks(
-    documents: pd.DataFrame, paragraphs: pd.DataFrame, heads: pd.DataFrame | None = None
+    documents: pd.DataFrame, paragraphs: pd.DataFrame, heads: pd.DataFrame | None = None, said: Said | None = None
 ) -> Iterator[Finding]:
     """A heading that names another year than the document's as its own (2025年部门预算情况说明 in 2026),
     or a sentence that states the document's own totals under another year (2025年收入预算X万元 in 2026).
-    `heads`: the paragraphs' `headings`, where the caller has them."""
-    years = dict(zip(documents.doc_id, documents.fiscal_year, strict=True))
+    `heads`, `said`: the paragraphs' `headings` and `said_of`, where the caller has them."""
     kinds = dict(zip(documents.doc_id, documents.doc_kind, strict=True))
+    years = {  # the documents checked and their year, judged once per document (not per paragraph)
+        d: int(y)
+        for d, y in zip(documents.doc_id, documents.fiscal_year, strict=True)
+        if y is not None and not pd.isna(y) and kinds.get(d) in ("budget", "final_account")
+    }
     seen: set[str] = set()
     heads = headings(paragraphs) if heads is None else heads
-    texts = [(d, loc, t, True) for d, loc, t in column_values(heads.doc_id, heads.location, heads.text.fillna(""))]
-    texts += [
-        (d, loc, t, False)
-        for d, loc, t in column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""))
+    texts = [
+        (d, loc, t, normalize(t), True)
+        for d, loc, t in column_values(heads.doc_id, heads.location, heads.text.fillna(""))
     ]
-    for d, loc, text, heading in texts:
+    texts += [(d, loc, t, n, False) for d, loc, t, n in (said_of(paragraphs) if said is None else said)]
+    for d, loc, text, normalized, heading in texts:
         year = years.get(d)
-        if year is None or pd.isna(year) or kinds.get(d) not in ("budget", "final_account") or d in seen:
+        if year is None or d in seen:
             continue
-        found = _own_years(normalize(text)) if heading else _sentence_years(normalize(text))
+        found = _own_years(normalized) if heading else _sentence_years(normalized)
         for _m, y in found:
-            if y == int(year) or not 2000 <= y <= 2100:
+            if y == year or not 2000 <= y <= 2100:
                 continue
             seen.add(d)  # one copied heading usually comes with others: report the first
             kind = _KINDS[kinds[d]]
@@ -213,10 +235,14 @@ def heading_year_checks(
 def _sentence_years(text: str) -> Iterator[tuple[re.Match, int]]:
     """The year of a sentence whose subject is the document's own total (2026年收入预算…, 2024年度财政拨款支出…),
     not a reason or a comparison (主要原因是2025年收入预算中包含…, 比2025年…)."""
+    if not _YEAR.search(text):
+        return  # no year at all: the pattern is not tried at every sentence
     for m in _form("own_total").finditer(text):
         if not _form("year_not_own").search(m.group("lead")) and not _form("not_own_lead").search(m.group("lead")):
             yield m, int(m.group("year"))
 
+
+_YEAR = re.compile(r"\d{4}\s*年")  # what every [form] own_total match holds
 
 _KINDS = {"budget": "预算", "final_account": "决算"}
 
@@ -314,15 +340,16 @@ def plausibility_checks(facts: pd.DataFrame) -> Iterator[Finding]:
 def text_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     paragraphs = frames.get("paragraphs", pd.DataFrame(columns=["doc_id", "location", "text"]))
     tables = frames.get("tables", pd.DataFrame(columns=["doc_id", "location", "title"]))
-    yield from comparison_checks(paragraphs)
-    yield from direction_checks(paragraphs)
-    yield from placeholder_checks(paragraphs, tables)
+    said = said_of(paragraphs)  # each paragraph read and normalized once for the four checks that read it
+    yield from comparison_checks(paragraphs, said)
+    yield from direction_checks(paragraphs, said)
+    yield from placeholder_checks(paragraphs, tables, said)
     if "fiscal_year" in frames["documents"].columns:
         yield from year_checks(frames["documents"], tables)
     laid_out = {"block", "section"} <= set(paragraphs.columns) and "doc_kind" in frames["documents"].columns
     heads = headings(paragraphs) if laid_out else None  # found once for both checks
     if laid_out and "fiscal_year" in frames["documents"].columns:
-        yield from heading_year_checks(frames["documents"], paragraphs, heads)
+        yield from heading_year_checks(frames["documents"], paragraphs, heads, said)
     if laid_out and "department" in frames["documents"].columns:
         yield from unit_name_checks(frames["documents"], paragraphs, heads)
     yield from plausibility_checks(frames["facts"])
