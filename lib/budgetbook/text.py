@@ -9,7 +9,9 @@ to one canonical form; callers keep the original text for evidence.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache, wraps
+from typing import TypeVar
 
 # Full-width ASCII block (！ to ～) to ASCII, except the CJK punctuation that Chinese
 # text uses as its own (（）：；，！？ stay full-width; ASCII forms are mapped to them below).
@@ -54,6 +56,7 @@ _HAS_TABLE = _any_of(_TABLE)
 # Texts up to this length are remembered: cells and lines are normalised again by every test that
 # looks at them, and tables repeat their labels and figures. Longer texts are rarely seen twice.
 _REMEMBERED_LEN = 256
+T = TypeVar("T")
 
 
 def strip_controls(text: str) -> str:
@@ -61,18 +64,23 @@ def strip_controls(text: str) -> str:
     return text.translate(_CONTROLS) if text and _HAS_CONTROL.search(text) else text
 
 
+def remembered_when_short(fn: Callable[[str], T]) -> Callable[[str], T]:
+    """`fn` of a text, its answers for texts up to _REMEMBERED_LEN characters remembered (a bounded cache)."""
+    cached = lru_cache(maxsize=1 << 16)(fn)
+
+    @wraps(fn)
+    def call(text: str) -> T:
+        return cached(text) if len(text) <= _REMEMBERED_LEN else fn(text)
+
+    return call
+
+
 def normalize(text: str) -> str:
     """Return the canonical form of `text`: ASCII digits, CJK punctuation, no layout spaces."""
-    if not text:
-        return ""
-    return _normalize_short(text) if len(text) <= _REMEMBERED_LEN else _normalize(text)
+    return _normalize(text) if text else ""
 
 
-@lru_cache(maxsize=1 << 16)
-def _normalize_short(text: str) -> str:
-    return _normalize(text)
-
-
+@remembered_when_short
 def _normalize(text: str) -> str:
     """`normalize` proper; each step runs only when its text holds what the step changes."""
     out = simplify(strip_controls(text))
@@ -156,13 +164,11 @@ _WHITE_SPACE = re.compile(r"\s+")
 
 def squash(text: str) -> str:
     """Remove every kind of white space (for comparing labels and cells)."""
-    if not text:
-        return ""
-    return _squash_short(text) if len(text) <= _REMEMBERED_LEN else _WHITE_SPACE.sub("", normalize(text))
+    return _squash(text) if text else ""
 
 
-@lru_cache(maxsize=1 << 16)  # table cells and labels are squashed again and again by every reader of a table
-def _squash_short(text: str) -> str:
+@remembered_when_short  # table cells and labels are squashed again and again by every reader of a table
+def _squash(text: str) -> str:
     return _WHITE_SPACE.sub("", normalize(text))
 
 
@@ -177,15 +183,10 @@ def parse_number(text: str | None) -> float | None:
     """
     if text is None:
         return None
-    text = str(text)
-    return _parse_short(text) if len(text) <= _REMEMBERED_LEN else _parse_number(text)
+    return _parse_number(str(text))
 
 
-@lru_cache(maxsize=1 << 16)  # a table prints the same cells again and again (0.00, -, 合计's figures)
-def _parse_short(text: str) -> float | None:
-    return _parse_number(text)
-
-
+@remembered_when_short  # a table prints the same cells again and again (0.00, -, 合计's figures)
 def _parse_number(text: str) -> float | None:
     """`parse_number` proper."""
     s = normalize(text).replace(" ", "").rstrip("%")
