@@ -14,7 +14,7 @@ from functools import cache
 
 from budgetbook.extract.facts import Fact
 from budgetbook.extract.prose import basis_of, figures, project_name
-from budgetbook.extract.vocab import load
+from budgetbook.extract.vocab import any_word, load
 from budgetbook.outline import NUMBERING
 
 MAX_NAME = 40
@@ -34,13 +34,7 @@ def _one_project() -> re.Pattern[str]:
 
 def in_key_section(section: tuple[str, ...], text: str) -> bool:
     """Whether a paragraph is in (or is the heading of) a section of key projects."""
-    return any(_section_word().search(h) for h in (*section, text))
-
-
-@cache
-def _section_word() -> re.Pattern[str]:
-    """Any word naming a section of key projects."""
-    return re.compile("|".join(re.escape(w) for w in _vocab()["sections"]))
+    return any(any_word("measures", "key_projects", "sections").search(h) for h in (*section, text))
 
 
 def unnumbered(text: str) -> str:

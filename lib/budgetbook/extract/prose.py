@@ -12,6 +12,7 @@ whose label names no measure are projects. 无…/未安排… states a zero; �
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import takewhile
@@ -28,7 +29,7 @@ from budgetbook.extract.facts import (
     to_wan,
 )
 from budgetbook.extract.identity import is_org_name
-from budgetbook.extract.vocab import load
+from budgetbook.extract.vocab import any_word, load
 from budgetbook.outline import heading_rank
 from budgetbook.text import simplify
 
@@ -154,21 +155,25 @@ def terms() -> tuple[Term, ...]:
 
 def figures(text: str) -> list[Figure]:
     """The figures of a sentence with their units, money in 万元."""
-    out = []
-    for m in _FIGURE.finditer(text):
-        num, unit, cn, cn_unit = m.group("num", "unit", "cn", "cnunit")
-        if num is not None:
-            value, printed = float(num), num
-        else:
-            value, unit, printed = _cn_number(cn), cn_unit, "0"
-            if value is None:
-                continue
-        out.append(_figure_of(m.start(), m.end(), value, unit, precision_of(printed, unit)))
+    out = [
+        _figure_of(m.start(), m.end(), value, unit, precision_of(printed, unit))
+        for m, value, unit, printed in _read(text)
+    ]
     if "0" not in text:  # no bare zero (为0，) can stand in it
         return out
     taken = {f.start for f in out}
     zeros = [Figure(m.start(), m.end(), 0.0, "万元", "money", 0.0) for m in _BARE_ZERO.finditer(text)]
     return sorted(out + [z for z in zeros if z.start not in taken], key=lambda f: f.start)
+
+
+def _read(text: str) -> Iterator[tuple[re.Match[str], float, str, str]]:
+    """Each number with a unit in `text` that reads: (match, value, unit, the number as printed)."""
+    for m in _FIGURE.finditer(text):
+        num, unit, cn, cn_unit = m.group("num", "unit", "cn", "cnunit")
+        if num is not None:
+            yield m, float(num), unit, num
+        elif (value := _cn_number(cn)) is not None:
+            yield m, value, cn_unit, "0"
 
 
 def _figure_of(start: int, end: int, value: float, unit: str, precision: float) -> Figure:
@@ -183,12 +188,8 @@ def _figure_of(start: int, end: int, value: float, unit: str, precision: float) 
 
 
 def _has_figure(text: str) -> bool:
-    """Whether `text` states a figure (`figures` is not empty), without reading them: a number with a unit,
-    a number in words that reads, or a bare zero."""
-    for m in _FIGURE.finditer(text):
-        if m.group("num") is not None or _cn_number(m.group("cn")) is not None:
-            return True
-    return _BARE_ZERO.search(text) is not None
+    """Whether `text` states a figure (`figures` is not empty), without making them."""
+    return next(_read(text), None) is not None or _BARE_ZERO.search(text) is not None
 
 
 @lru_cache(maxsize=1 << 10)
@@ -211,16 +212,9 @@ def last_keyword(text: str, table: dict[str, list[str]]) -> str:
     return best
 
 
-@cache
-def _any_keyword(name: str) -> re.Pattern[str]:
-    """Any word of the keyword table `name` of measures.toml (most texts hold none: one search tells)."""
-    words = load("measures")[name].values()
-    return re.compile("|".join(re.escape(w) for ws in words for w in sorted(ws, key=len, reverse=True)))
-
-
 def topic_at(text: str) -> str:
     """The topic in force at the end of `text`: the last topic keyword in it."""
-    return last_keyword(text, load("measures")["topics"]) if _any_keyword("topics").search(text) else ""
+    return last_keyword(text, load("measures")["topics"]) if any_word("measures", "topics").search(text) else ""
 
 
 @cache
@@ -409,7 +403,7 @@ def _same_as_base(fig: Figure, ctx: Context) -> bool:
 
 def scope_of(text: str) -> str:
     """The scope last announced in `text` (the sentence before the figure)."""
-    return last_keyword(text, load("measures")["scope"]) if _any_keyword("scope").search(text) else ""
+    return last_keyword(text, load("measures")["scope"]) if any_word("measures", "scope").search(text) else ""
 
 
 def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str, after: str, ctx: Context) -> None:
@@ -789,14 +783,9 @@ def _strip_brackets(text: str) -> str:
         text = stripped
 
 
-@cache
-def _any_whole() -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in load("measures")["restate"]["all_of"]))
-
-
 def _restated_whole(clause: str) -> str | None:
     """The first 全部为 / 均为 word (measures.toml [restate] all_of) in `clause`, if any."""
-    if not _any_whole().search(clause):
+    if not any_word("measures", "restate", "all_of").search(clause):
         return None
     return next(w for w in load("measures")["restate"]["all_of"] if w in clause)
 
