@@ -141,15 +141,18 @@ def _describe(f: pd.Series) -> str:
 
 def _evidence(facts: list[pd.Series]) -> tuple[str, str]:
     """Evidence and locations of every figure involved, in one string each."""
-    evidence = " ‖ ".join(dict.fromkeys(str(f.evidence) for f in facts))
-    location = " ‖ ".join(dict.fromkeys(f"{f.doc_id} {f.location}" for f in facts))
-    return evidence, location
+    return _joined_evidence((f.evidence for f in facts), ((f.doc_id, f.location) for f in facts))
 
 
 def _evidence_of(frame: pd.DataFrame) -> tuple[str, str]:
     """`_evidence` of every row of `frame`, read from its columns (not a row at a time)."""
-    evidence = " ‖ ".join(dict.fromkeys(str(e) for e in frame.evidence.tolist()))
-    location = " ‖ ".join(dict.fromkeys(f"{d} {loc}" for d, loc in column_values(frame.doc_id, frame.location)))
+    return _joined_evidence(frame.evidence.tolist(), column_values(frame.doc_id, frame.location))
+
+
+def _joined_evidence(evidences: Iterable[object], places: Iterable[tuple[object, object]]) -> tuple[str, str]:
+    """Each distinct evidence, and each distinct "doc location", joined by ‖ in the order first seen."""
+    evidence = " ‖ ".join(dict.fromkeys(str(e) for e in evidences))
+    location = " ‖ ".join(dict.fromkeys(f"{d} {loc}" for d, loc in places))
     return evidence, location
 
 
