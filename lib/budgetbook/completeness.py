@@ -252,14 +252,17 @@ def _is_empty(t: pd.DataFrame) -> bool:
 
 
 def _table_rows(cells: pd.DataFrame) -> dict[tuple[str, int], list[list[object]]]:
-    """Each table's cell texts row by row, rows in order, keyed by (doc_id, table_id): one pass over the cells
-    (as `groupby("row")` of one table's cells gives them; cells without a row or table are left out)."""
-    grouped: dict[tuple[str, int], dict[int, list[object]]] = {}
-    placed = cells.loc[cells.doc_id.notna() & cells.table_id.notna() & cells.row.notna()]
-    columns = (placed[c].to_list() for c in ("doc_id", "table_id", "row", "text"))
-    for doc_id, table_id, row, text in zip(*columns, strict=True):
-        grouped.setdefault((doc_id, table_id), {}).setdefault(row, []).append(text)
-    return {key: [rows[r] for r in sorted(rows)] for key, rows in grouped.items()}
+    """Each table's cell texts row by row, rows in order, keyed by (doc_id, table_id) (as `groupby("row")` of
+    one table's cells gives them), from the tables' cells gathered in one pass (`cells_by_table`)."""
+    from budgetbook.checks_tables import cells_by_table
+
+    out = {}
+    for key, table in cells_by_table(cells).items():
+        rows: dict[int, list[object]] = {}
+        for r, _, text, _ in table:
+            rows.setdefault(r, []).append(text)
+        out[key] = [rows[r] for r in sorted(rows)]
+    return out
 
 
 def _empty_rows(rows: Iterable[list[object]]) -> bool:
