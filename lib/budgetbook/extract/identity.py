@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from types import ModuleType
 
 from budgetbook.document import Document, Paragraph
@@ -41,12 +43,12 @@ class Identity:
 def identify(doc: Document) -> Identity:
     """The identity of a document from its text (page chrome of a saved web page left out)."""
     vocab = load("identity")
-    paragraphs = [p.text for p in doc.paragraphs if not is_chrome(p.text)]
-    cover = paragraphs[:COVER_PARAGRAPHS]
+    cover = list(islice(_texts(doc), COVER_PARAGRAPHS))
     title = find_title(cover, vocab)
-    kind = title.kind if title else _kind_from_body(doc, vocab)
+    body = [] if title and title.year else list(_texts(doc))  # read whole only without a dated title
+    kind = title.kind if title else _kind_from_body(doc, body, vocab)
     department, evidence = _department(doc, cover, title, vocab)
-    year = title.year if title and title.year else _first_year(cover) or _main_year(paragraphs)
+    year = title.year if title and title.year else _first_year(cover) or _main_year(body)
     notice = find_notice(cover, vocab) if kind == "other" else None
     if notice:
         department, evidence = notice[2] or department, notice[0]
@@ -136,9 +138,14 @@ def _kind_of(word: str, vocab: dict) -> str:
     return next(k["kind"] for k in vocab["kinds"] if any(w in word or word in w for w in k["words"]))
 
 
-def _kind_from_body(doc: Document, vocab: dict) -> str:
-    """Without a title: a disclosure has headings about 收支, 三公…; its kind word is the most used."""
-    texts = [p.text for p in doc.paragraphs if not is_chrome(p.text)]
+def _texts(doc: Document) -> Iterator[str]:
+    """The text of each paragraph, a web page's chrome left out."""
+    return (p.text for p in doc.paragraphs if not is_chrome(p.text))
+
+
+def _kind_from_body(doc: Document, texts: list[str], vocab: dict) -> str:
+    """Without a title: a disclosure has headings about 收支, 三公…; its kind word is the most used.
+    `texts`: the text of its paragraphs (`_texts`)."""
     headings = [t for t in texts if heading_rank(t) is not None]
     if not any(w in h for h in headings for w in _DISCLOSURE_HEADINGS):
         return "other"

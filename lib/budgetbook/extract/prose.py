@@ -33,9 +33,10 @@ from budgetbook.extract.vocab import any_word, load
 from budgetbook.outline import heading_rank
 from budgetbook.text import simplify
 
+# (?=…): the characters a figure can start with, tested first (a lookbehind first is tried at every position)
 _FIGURE = re.compile(
-    r"(?<![\d.])(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|亿元|千元|元|万(?![人次件户平亩多余个名台辆套册份张])|%|个|辆|台|人|名|家|项|分)"
-    r"|(?P<cn>[一二三四五六七八九十两]{1,4})(?P<cnunit>个|辆|人|名|家|项)"
+    r"(?=[-\d一二三四五六七八九十两])(?:(?<![\d.])(?P<num>-?\d+(?:\.\d+)?)(?P<unit>万元|亿元|千元|元|万(?![人次件户平亩多余个名台辆套册份张])|%|个|辆|台|人|名|家|项|分)"
+    r"|(?P<cn>[一二三四五六七八九十两]{1,4})(?P<cnunit>个|辆|人|名|家|项))"
 )
 # "三公经费预算数为0，与上年持平": a zero needs no unit (money; a count states its unit)
 _BARE_ZERO = re.compile(r"(?<=[为是])0(?:\.0+)?(?=[，,。；;、]|与|$)")
@@ -218,9 +219,9 @@ def topic_at(text: str) -> str:
 
 
 @cache
-def _terms_by_first_char(kind: str, topic: str, values: bool) -> dict[str, tuple[tuple[int, Term], ...]]:
-    """The terms `match_term` may use for a figure of `kind` under `topic`, by the first character of
-    their phrase, each with its place in `terms()`."""
+def _terms_by_opening(kind: str, topic: str, values: bool) -> dict[str, tuple[tuple[int, Term], ...]]:
+    """The terms `match_term` may use for a figure of `kind` under `topic`, by the first two characters
+    of their phrase, each with its place in `terms()`."""
     out: dict[str, list[tuple[int, Term]]] = {}
     for order, term in enumerate(terms()):
         if (
@@ -229,14 +230,16 @@ def _terms_by_first_char(kind: str, topic: str, values: bool) -> dict[str, tuple
             and not (values and term.change_only)
             and not term.table_only
         ):
-            out.setdefault(term.phrase[0], []).append((order, term))
-    return {char: tuple(found) for char, found in out.items()}
+            out.setdefault(term.phrase[:2], []).append((order, term))
+    return {pair: tuple(found) for pair, found in out.items()}
 
 
 def _candidates(label: str, kind: str, topic: str, values: bool) -> list[Term]:
-    """The usable terms whose phrase starts with a character of `label`, in the order of `terms()`."""
-    by_char = _terms_by_first_char(kind, topic, values)
-    found = [hit for char in set(label) if char in by_char for hit in by_char[char]]
+    """The usable terms whose phrase opens with two characters found together in `label`, in the order
+    of `terms()`."""
+    by_pair = _terms_by_opening(kind, topic, values)
+    pairs = {label[i : i + 2] for i in range(len(label) - 1)}.union(label)  # a phrase of one character too
+    found = [hit for pair in pairs & by_pair.keys() for hit in by_pair[pair]]
     return [term for _, term in sorted(found, key=lambda hit: hit[0])]
 
 
@@ -284,6 +287,8 @@ def _any_change_word() -> re.Pattern:
 
 def change_word(label: str) -> tuple[int, int] | None:
     """(sign, position) of the last change word in `label`: +1 up, -1 down, 0 flat."""
+    if not _any_change_word().search(label):  # most labels hold none
+        return None
     words = load("measures")["change"]
     label = _ALTERNATIVE.sub(lambda m: "#" * len(m.group(0)), label)  # 下降（增长）5%: the sign chosen
     if not _any_change_word().search(label):
@@ -802,11 +807,14 @@ def _zeros(plain: str, evidence: str, context_topic: str, ctx: Context) -> None:
     pos = 0
     for clause in _CLAUSE_END.split(plain):
         start, pos = pos, pos + len(clause) + 1
-        if not clause or _has_figure(clause):
+        zero = _ZERO.search(clause)
+        whole = _restated_whole(clause) if ctx.last is not None else None
+        change = change_word(clause)
+        if not (zero or whole or change) or _has_figure(clause):  # most clauses state none of the three
             continue
         topic = topic_at(plain[:start]) or context_topic
-        if _ZERO.search(clause):
-            tail = clause[_ZERO.search(clause).end() :]
+        if zero:
+            tail = clause[zero.end() :]
             found = match_term(tail, "money", topic) or match_term(tail, "count", topic)
             if found and found[0].zero and tail.startswith(found[0].phrase[:2]):
                 for measure in found[0].measures:
@@ -819,8 +827,7 @@ def _zeros(plain: str, evidence: str, context_topic: str, ctx: Context) -> None:
                         year=year_of("", plain, ctx),
                         basis=basis_of(clause, ctx.doc_kind),
                     )
-        whole = _restated_whole(clause)
-        if whole and ctx.last is not None:  # 全部为一般公共预算拨款: the same amount
+        if whole:  # 全部为一般公共预算拨款: the same amount
             found = match_term(clause[clause.index(whole) :], "money", topic)
             for measure in found[0].measures if found else ():
                 _emit(
@@ -832,7 +839,6 @@ def _zeros(plain: str, evidence: str, context_topic: str, ctx: Context) -> None:
                     year=year_of("", plain, ctx),
                     basis=basis_of(clause, ctx.doc_kind),
                 )
-        change = change_word(clause)
         if change and change[0] == 0 and not _change_stated(evidence, ctx):  # "增长0.8%，与上年基本持平": none
             found = match_term(clause, "money", topic, values=False)
             base = found[0] if found and found[0].change else ctx.base
