@@ -144,6 +144,8 @@ CHUNK = 2048
 # orjson writes dataclasses natively (their fields in order, those named with a leading underscore,
 # such as a paragraph's normalised text, left out) and NumPy scalars a reader let through as their values.
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY
+# gzip level: half the time of level 5 on a large document, for ~15% more bytes
+COMPRESSION = 3
 
 
 def encode(doc: Document, extraction: Extraction | None) -> bytes:
@@ -151,7 +153,7 @@ def encode(doc: Document, extraction: Extraction | None) -> bytes:
     document's JSON is never held as one string)."""
     document = {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "blocks"}
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=5) as out:
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=COMPRESSION) as out:
         out.write(b'{"document":' + _json(document) + b',"blocks":')
         _write_list(out, doc.blocks)
         out.write(b',"extraction":')
