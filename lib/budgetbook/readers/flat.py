@@ -126,6 +126,8 @@ def _one_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int]
     of the two solutions the one with more rows than columns is taken.
     """
     tokens = lines[i].split()
+    if len(tokens) < 5:  # two values and three labels at least (a paragraph is one token)
+        return None
     values = 0
     while values < len(tokens) and is_figure(tokens[-1 - values]):
         values += 1
@@ -174,8 +176,10 @@ def _long_value(lines: list[str], j: int, cells: list[tuple[str, int]]) -> bool:
 
 
 def _cell_per_line(lines: list[str], i: int, numbers: list[int]) -> tuple[Table, int] | None:
+    if not _is_cell_line(lines[i]):  # a paragraph's line, the common case, told first
+        return None
     first = normalize(lines[i])
-    if not first or is_figure(first) or not _is_cell_line(lines[i]) or heading_rank(first) == 1:
+    if not first or is_figure(first) or heading_rank(first) == 1:
         return None
     cells: list[tuple[str, int]] = []  # (cell, line index)
     j = i

@@ -112,12 +112,12 @@ def unwrap(lines: list[str]) -> tuple[list[str], list[int]]:
     there is; a line of (about) that length continues on the next line unless that line
     starts a table row. Returns the lines and the line number each starts on.
     """
-    width = wrap_width(lines)
+    prose_lines = [_is_prose_line(line) for line in lines]
+    width = wrap_width(lines, prose_lines)
     out: list[str] = []
     numbers: list[int] = []
     joining = False
-    for no, line in enumerate(lines, start=1):
-        prose = _is_prose_line(line)
+    for no, (line, prose) in enumerate(zip(lines, prose_lines, strict=True), start=1):
         if joining and prose and not _starts_anew(out[-1], line):
             out[-1] = join_lines([out[-1], line])
         else:
@@ -134,12 +134,15 @@ def _starts_anew(previous: str, line: str) -> bool:
 
 
 def _is_prose_line(line: str) -> bool:
-    return bool(line.strip()) and not line.startswith("\t") and "|" not in line and not _GAP2.search(line.strip())
+    s = line.strip()
+    return bool(s) and not line.startswith("\t") and "|" not in line and not _GAP2.search(s)
 
 
-def wrap_width(lines: list[str]) -> int:
-    """The length a hard-wrapped text breaks its lines at, or 0 if it is not hard-wrapped."""
-    long = [len(line.strip()) for line in lines if _is_prose_line(line) and len(line.strip()) >= MIN_WRAP]
+def wrap_width(lines: list[str], prose: list[bool] | None = None) -> int:
+    """The length a hard-wrapped text breaks its lines at, or 0 if it is not hard-wrapped (`prose`:
+    `_is_prose_line` of each line, if known)."""
+    prose = prose if prose is not None else [_is_prose_line(line) for line in lines]
+    long = [n for line, is_prose in zip(lines, prose, strict=True) if is_prose and (n := len(line.strip())) >= MIN_WRAP]
     if len(long) < MIN_WRAPPED:
         return 0
     width, count = Counter(long).most_common(1)[0]
