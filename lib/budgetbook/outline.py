@@ -66,6 +66,7 @@ def assign_sections(blocks: Iterable[Block]) -> list[Block]:
     The entries of a table of contents (目录) get the section ('目录',) and open no section.
     """
     stack: list[tuple[int, str]] = []
+    section: tuple[str, ...] = ()  # the path of `stack`, one tuple shared by the blocks under a heading
     out = list(blocks)
     toc: set[str] | None = None
     for block in out:
@@ -83,7 +84,8 @@ def assign_sections(blocks: Iterable[Block]) -> list[Block]:
             if rank is not None:
                 stack = [(r, s) for r, s in stack if r < rank]
                 stack.append((rank, heading_label(text)))
+                section = tuple(s for _, s in stack)
         else:
             toc = None
-        block.section = tuple(s for _, s in stack)
+        block.section = section
     return out
