@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from budgetbook import engine
+from budgetbook import collector, engine
 from budgetbook.cache import Cache, Entry, encode, file_key, problems_of, relabel
 from budgetbook.checks import Tolerance, cross_document_checks, with_groups
 from budgetbook.document import Document
@@ -137,7 +137,8 @@ def _read_and_extract(source: Source, problem) -> tuple[Document | None, Extract
         return None, None, [problem("read", "error", f"unexpected {type(exc).__name__}: {exc}")]
     problems = [problem("read", "warning", "; ".join(doc.warnings))] if doc.warnings else []
     try:
-        extraction = extract_document(doc)
+        with collector.paused():
+            extraction = extract_document(doc)
     except MemoryError:
         raise
     except Exception as exc:  # keep the read document even if an extractor fails on it
@@ -179,11 +180,12 @@ def read_entry(source: Source) -> Entry:
     doc, extraction, problems = read_one(source)
     if doc is None:
         return Entry(document_frames(None, extraction, problems), None, 0)
-    entry = Entry({}, encode(doc, extraction), doc.pages or 0)
-    extractions = {doc.doc_id: extraction} if extraction is not None else {}
-    entry.frames.update(extraction_frames([doc], extractions, problems, drain=True))
-    del doc, extraction, extractions
-    entry.frames.update(audit_frames(entry.frames))
+    with collector.settled():  # the document's objects, let go of by reference as their frames are made
+        entry = Entry({}, encode(doc, extraction), doc.pages or 0)
+        extractions = {doc.doc_id: extraction} if extraction is not None else {}
+        entry.frames.update(extraction_frames([doc], extractions, problems, drain=True))
+        del doc, extraction, extractions
+        entry.frames.update(audit_frames(entry.frames))
     return entry
 
 

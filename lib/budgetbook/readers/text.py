@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
+from budgetbook import collector
 from budgetbook.document import Block, Document, Location, Paragraph, Table
 from budgetbook.outline import heading_rank
 from budgetbook.readers import ReadError
@@ -101,8 +102,9 @@ class _TableBuilder:
 def read_text(data: bytes, doc: Document) -> None:
     """Fill `doc` from the bytes of a plain-text export."""
     text, doc.encoding = decode(data)
-    lines, numbers = unwrap(text.splitlines())
-    doc.blocks = parse_lines(lines, numbers)
+    with collector.paused():  # blocks and locations hold no cycles (see `collector`)
+        lines, numbers = unwrap(text.splitlines())
+        doc.blocks = parse_lines(lines, numbers)
 
 
 def unwrap(lines: list[str]) -> tuple[list[str], list[int]]:
