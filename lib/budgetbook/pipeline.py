@@ -180,7 +180,7 @@ def read_entry(source: Source) -> Entry:
     doc, extraction, problems = read_one(source)
     if doc is None:
         return Entry(document_frames(None, extraction, problems), None, 0)
-    with collector.settled():  # the document's objects, let go of by reference as their frames are made
+    with collector.paused():  # see `collector`
         entry = Entry({}, encode(doc, extraction), doc.pages or 0)
         extractions = {doc.doc_id: extraction} if extraction is not None else {}
         entry.frames.update(extraction_frames([doc], extractions, problems, drain=True))
