@@ -1,0 +1,38 @@
+"""The cyclic garbage collector around a document's read (`budgetbook.collector`)."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from budgetbook import collector
+from budgetbook.pipeline import Source, read_entry
+
+from .conftest import SEEDS_RAW, need_shared
+
+
+def test_paused_restores_the_collector_as_it_was_even_after_an_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector.paused():
+        assert not gc.isenabled()
+        raise ValueError("a reader's bug")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # paused by its caller before: left paused
+    finally:
+        gc.enable()
+
+
+def test_a_read_leaves_the_collector_running_whatever_the_document_gave(tmp_path: Path) -> None:
+    seed = sorted(need_shared(SEEDS_RAW).glob("*.txt"))[0]
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7 not really")
+    read = read_entry(Source(seed, seed.name, seed.stem))
+    assert gc.isenabled() and len(read.frames["facts"]) > 0
+    failed = read_entry(Source(broken, broken.name, broken.stem))
+    assert gc.isenabled() and len(failed.frames["problems"]) == 1
