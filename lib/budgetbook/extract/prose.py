@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import takewhile
+from typing import NamedTuple
 
 import cn2an
 
@@ -88,8 +89,7 @@ class Term:
     units: tuple[str, ...] = ()  # counts: the printed units the measure is counted in
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):  # a tuple: a sentence's figures are made by the hundred thousand
     start: int
     end: int
     value: float
