@@ -250,29 +250,8 @@ def extract(
     cache = Cache(out)
     unique = [p for p in planned if p.original is None]
     todo = [p for p in unique if force or p.key is None or not cache.has(p.key)]
-    failed: dict[str, Entry] = {}
-    read: list[str] = []
-    by_source = {p.source: p for p in todo}
-    bar = tqdm(
-        total=len(unique),
-        initial=len(unique) - len(todo),
-        desc="reading",
-        unit="doc",
-        file=sys.stderr,
-        disable=not progress,
-    )
-    pages = 0
-    with bar:
-        for source, result in engine.run_all(read_entry, [p.source for p in todo], jobs, scheduler):
-            key = by_source[source].key
-            if isinstance(result, BaseException) or key is None:
-                failed[source.doc_id] = result if isinstance(result, Entry) else failed_entry(source, result)
-            else:
-                cache.put(key, result)  # kept even if the run stops before the end
-                pages += result.pages
-            read.append(source.doc_id)
-            bar.set_postfix(pages=pages, refresh=False)
-            bar.update()
+    failed, read = read_into_cache(todo, cache, jobs, scheduler, progress, initial=len(unique) - len(todo))
+    collector.give_back_memory()  # what reading freed, before the frames are read back (see `collector`)
     folder = assemble(planned, cache, failed, out)
     cache.prune({p.key for p in unique if p.key is not None and p.source.doc_id not in failed})
     read_ok = [p for p in unique if p.key and p.source.doc_id not in failed and cache.has_document(p.key)]
@@ -285,6 +264,32 @@ def extract(
         from_cache=len(unique) - len(todo),
         duplicates=sum(p.original is not None for p in planned),
     )
+
+
+def read_into_cache(
+    todo: list[Planned], cache: Cache, jobs: int, scheduler: str | None, progress: bool, initial: int = 0
+) -> tuple[dict[str, Entry], list[str]]:
+    """Read the documents `todo`, each put in the cache as it comes; returns the entries of those that
+    failed (by doc_id) and the doc_ids read. An entry is let go of once cached (a large document's
+    frames are not held while the run's frames are assembled from the cache)."""
+    failed: dict[str, Entry] = {}
+    read: list[str] = []
+    by_source = {p.source: p for p in todo}
+    total = initial + len(todo)
+    bar = tqdm(total=total, initial=initial, desc="reading", unit="doc", file=sys.stderr, disable=not progress)
+    pages = 0
+    with bar:
+        for source, result in engine.run_all(read_entry, [p.source for p in todo], jobs, scheduler):
+            key = by_source[source].key
+            if isinstance(result, BaseException) or key is None:
+                failed[source.doc_id] = result if isinstance(result, Entry) else failed_entry(source, result)
+            else:
+                cache.put(key, result)  # kept even if the run stops before the end
+                pages += result.pages
+            read.append(source.doc_id)
+            bar.set_postfix(pages=pages, refresh=False)
+            bar.update()
+    return failed, read
 
 
 def entry_frames(cache: Cache, item: Planned, failed: dict[str, Entry]) -> dict[str, pd.DataFrame]:
