@@ -177,7 +177,7 @@ def with_groups(
     项-level item named by its code (2069999-其他科学技术支出).
     """
     out = facts.assign(
-        group=_groups(facts),
+        group=_groups(facts.source.tolist(), facts.location.tolist(), facts.index),
         item=facts.item.fillna(""),
         basis=facts.basis.fillna(""),
         precision=facts.precision.fillna(0.0),
@@ -186,11 +186,12 @@ def with_groups(
     if "entity" not in out.columns:
         out = out.assign(entity="")
     out = out.assign(entity=out.entity.fillna("").astype(str))
-    wanted = {(d, str(loc)) for d, loc in column_values(out.doc_id, out.location)}
+    cols = Columns(out)  # each column read once for every step below
+    wanted = {(d, str(loc)) for d, loc in cols.zip("doc_id", "location")}
     sections = _leads(paragraphs, wanted)  # read once for both
-    said = _sentences(out)  # each prose figure's sentence normalized and searched once, for every use below
-    context = _contexts(out, sections, said)
-    in_part = _in_parts(out, sections, said)
+    said = _sentences(cols)  # each prose figure's sentence normalized and searched once, for every use below
+    context = _contexts(cols, sections, said)
+    in_part = _in_parts(cols, sections, said)
     doubtful = [
         (
             src == "prose"
@@ -202,13 +203,11 @@ def with_groups(
             )
         )
         or (src == "table" and _odd_table_fact(str(ev), m))
-        for (src, ev, it, m), read in zip(
-            column_values(out.source, out.evidence, out.item, out.measure), said, strict=True
-        )
+        for (src, ev, it, m), read in zip(cols.zip("source", "evidence", "item", "measure"), said, strict=True)
     ]
-    if numbering_rows is not None:
-        keys = out.doc_id + " " + out.location.fillna("").str.extract(r"(t\d+ r\d+)", expand=False).fillna("")
-        doubtful = [d or k in numbering_rows for d, k in zip(doubtful, keys.tolist(), strict=True)]
+    if numbering_rows:
+        keys = (_row_key(doc, loc) for doc, loc in cols.zip("doc_id", "location"))
+        doubtful = [d or k in numbering_rows for d, k in zip(doubtful, keys, strict=True)]
     return out.assign(
         context=pd.Series(context, index=out.index, dtype=object),
         doubtful=pd.Series(doubtful, index=out.index, dtype=bool),
@@ -216,14 +215,42 @@ def with_groups(
     )
 
 
-def _groups(facts: pd.DataFrame) -> pd.Series:
+class Columns:
+    """The columns of one frame as lists, each read whole once, when first asked for (several steps read the
+    same columns; element by element, an Arrow string column costs microseconds a value)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.read: dict[str, list] = {}
+
+    def __getitem__(self, name: str) -> list:
+        if name not in self.read:
+            self.read[name] = self.frame[name].tolist()
+        return self.read[name]
+
+    def zip(self, *names: str) -> Iterator[tuple]:
+        """The values of the columns `names` row by row."""
+        return zip(*(self[n] for n in names), strict=True)
+
+
+_ROW = re.compile(r"t\d+ r\d+")
+
+
+def _row_key(doc_id: object, location: object) -> str | None:
+    """'doc t2 r2' of a table figure's location (as `numbering_row_keys` names rows), None for another."""
+    m = _ROW.search(location) if type(location) is str else None
+    return f"{doc_id} {m.group()}" if m and type(doc_id) is str else None
+
+
+def _groups(sources: list, locations: list, index: pd.Index) -> pd.Series:
     """Each figure's group: its table (t3) for a table's figure, else its location (a paragraph); the
-    table searched for in a table figure's location only, one pass over the two columns."""
+    table searched for in a table figure's location only."""
     out = []
-    for src, loc in column_values(facts.source, facts.location.fillna("")):
+    for src, loc in zip(sources, locations, strict=True):
+        loc = loc if type(loc) is str else ""
         m = _TABLE.search(loc) if src == "table" else None
         out.append(m.group(1) if m else loc)
-    return pd.Series(out, index=facts.index, dtype=object).astype(str)
+    return pd.Series(out, index=index, dtype=object).astype(str)
 
 
 PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
@@ -231,12 +258,12 @@ PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
 Reading = tuple[str, list[int]]  # a prose figure's sentence (normalized) and where its value is printed in it
 
 
-def _sentences(facts: pd.DataFrame) -> list[Reading]:
+def _sentences(facts: Columns) -> list[Reading]:
     """Each prose figure's evidence normalized and the places of its value in it; ("", []) for a table's.
     A sentence stating several figures is normalized and its numbers read once, for all of them."""
     numbers: dict[str, tuple[str, list[tuple[int, float]]]] = {}
     out: list[Reading] = []
-    for src, ev, v in column_values(facts.source, facts.evidence, facts.value):
+    for src, ev, v in facts.zip("source", "evidence", "value"):
         if src != "prose":
             out.append(("", []))
             continue
@@ -266,14 +293,12 @@ def _at_value(numbers: list[tuple[int, float]], value: float) -> list[int]:
     return [at for at, v in numbers if abs(v - target) < 0.006 or abs(v / 10000 - target) < 0.00006]
 
 
-def _in_parts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[bool]:
+def _in_parts(facts: Columns, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[bool]:
     """Is a prose item (a function class, an economic item) stated for a part of the spending — its
     sentence before it, its section or the paragraph it continues names 项目支出/基本支出 (（二）项目支出：
     …其中：公共安全支出40230.95万元)?"""
     out = []
-    for (d, src, loc, m), (text, at) in zip(
-        column_values(facts.doc_id, facts.source, facts.location, facts.measure), said, strict=True
-    ):
+    for (d, src, loc, m), (text, at) in zip(facts.zip("doc_id", "source", "location", "measure"), said, strict=True):
         if src != "prose" or m not in ITEM_MEASURES:
             out.append(False)
             continue
@@ -370,13 +395,13 @@ def _continuations() -> tuple[str, ...]:
 _ITEM = re.compile(r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳])")
 
 
-def _contexts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[str]:
+def _contexts(facts: Columns, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[str]:
     """The narrower scope each prose figure's sentence, section or the paragraph it continues names."""
     words = _scope_words()
     out = []
     sources = set(load("checks")["sum"][0]["parts"])
     for (d, src, scope, loc, m), (text, at) in zip(
-        column_values(facts.doc_id, facts.source, facts.scope, facts.location, facts.measure), said, strict=True
+        facts.zip("doc_id", "source", "scope", "location", "measure"), said, strict=True
     ):
         if scope or src != "prose" or not m.startswith(("revenue.", "expenditure.", "project")) or m in sources:
             out.append(scope)  # "三公", 机关运行经费 are of fiscal funds by definition; sources are parts
