@@ -342,22 +342,29 @@ def kind_name(title: str) -> str | None:
     return kind.name if kind else None
 
 
-def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
-    """'doc t2 r2' of every column-number row (栏次 1 2 3, ** **): its figures are not amounts."""
+_NUMBER_CELL = re.compile(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*")
+
+
+def numbering_row_keys(by_table: dict[tuple[str, int], list[tuple]]) -> set[str]:
+    """'doc t2 r2' of every column-number row (栏次 1 2 3, ** **): its figures are not amounts (`by_table`:
+    the cells of each table, `checks_tables.cells_by_table`)."""
     from budgetbook.checks_tables import is_data_row
 
-    texts = cells.text.fillna("")
-    marked = texts.str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*")
-    digits = set(column_values(*(cells.loc[marked, k] for k in ("doc_id", "table_id", "row"))))
-    rows: dict[tuple, list[str]] = {}  # the cells of those rows in order, one pass (not a frame per row)
-    for key, text in zip(column_values(cells.doc_id, cells.table_id, cells.row), texts.tolist(), strict=True):
-        if key in digits:
-            rows.setdefault(key, []).append(str(text or ""))
     judged: dict[tuple[str, ...], bool] = {}  # each table repeats the same 栏次 1 2 3 row: judged once
-    for row in map(tuple, rows.values()):
-        if row not in judged:
-            judged[row] = not is_data_row(list(row)) and any(x.strip() for x in row)
-    return {f"{d} t{t} r{r}" for (d, t, r), row in rows.items() if judged[tuple(row)]}
+    out = set()
+    for (d, t), cells in by_table.items():
+        marked = {r for r, _, text, _ in cells if type(text) is str and _NUMBER_CELL.fullmatch(text)}
+        rows: dict[int, list[str]] = {}  # the cells of those rows in order
+        for r, _, text, _ in cells if marked else ():
+            if r in marked:
+                rows.setdefault(r, []).append(text if type(text) is str else "")
+        for r, row in rows.items():
+            key = tuple(row)
+            if key not in judged:
+                judged[key] = not is_data_row(row) and any(x.strip() for x in row)
+            if judged[key]:
+                out.add(f"{d} t{t} r{r}")
+    return out
 
 
 def _scope_words() -> list[str]:
@@ -1121,13 +1128,22 @@ def blank_total_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Fi
 
 def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) -> list[Finding]:
     """Every finding for the documents in `frames`."""
-    from budgetbook.checks_tables import table_checks
+    from budgetbook.checks_tables import cells_by_table, table_checks
     from budgetbook.checks_text import text_checks
     from budgetbook.completeness import form_checks
 
     tol = tol or Tolerance.default()
     cells = frames.get("table_cells")
-    numbering = numbering_row_keys(cells) if cells is not None and not cells.empty else None
+    # the cells' checks first: each table's cells (`cells_by_table`, read once for all of them) are let go
+    # of before the facts are read
+    by_table = cells_by_table(cells) if cells is not None and not cells.empty else {}
+    numbering = numbering_row_keys(by_table) if by_table else None
+    table_findings = []
+    if "table_cells" in frames and "tables" in frames:
+        table_findings.extend(blank_total_checks(frames["tables"], frames["table_cells"]))
+        table_findings.extend(table_checks(frames["tables"], frames["table_cells"], by_table))
+    form_findings = list(form_checks(frames, by_table))
+    del by_table
     facts = with_groups(frames["facts"], frames.get("paragraphs"), numbering)
     findings = [
         *sum_checks(facts, tol),
@@ -1142,10 +1158,7 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
     ]
     if "paragraphs" in frames:
         findings.extend(text_checks({**frames, "facts": facts}))
-    if "table_cells" in frames and "tables" in frames:
-        findings.extend(blank_total_checks(frames["tables"], frames["table_cells"]))
-        findings.extend(table_checks(frames["tables"], frames["table_cells"]))
-    findings.extend(form_checks(frames))
+    findings.extend([*table_findings, *form_findings])
     return ocr_guard(findings, facts)
 
 

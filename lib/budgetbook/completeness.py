@@ -251,13 +251,11 @@ def _is_empty(t: pd.DataFrame) -> bool:
     return _empty_rows(t.groupby("row", sort=True).text.agg(list))
 
 
-def _table_rows(cells: pd.DataFrame) -> dict[tuple[str, int], list[list[object]]]:
+def _table_rows(by_table: dict[tuple[str, int], list[tuple]]) -> dict[tuple[str, int], list[list[object]]]:
     """Each table's cell texts row by row, rows in order, keyed by (doc_id, table_id) (as `groupby("row")` of
     one table's cells gives them), from the tables' cells gathered in one pass (`cells_by_table`)."""
-    from budgetbook.checks_tables import cells_by_table
-
     out = {}
-    for key, table in cells_by_table(cells).items():
+    for key, table in by_table.items():
         rows: dict[int, list[object]] = {}
         for r, _, text, _ in table:
             rows.setdefault(r, []).append(text)
@@ -328,23 +326,27 @@ def _near(blocks: np.ndarray, block: int) -> np.ndarray:
     return (blocks >= block - 2) & (blocks <= block + 3)
 
 
-def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
-    """A standard table with no figures must say so (本表无数据, 本部门无…，故本表为空, 无此项支出)."""
-    tables, cells, paragraphs = frames["tables"], frames["table_cells"], frames["paragraphs"]
+def empty_table_checks(frames: dict[str, pd.DataFrame], by_table: dict | None = None) -> Iterator[Finding]:
+    """A standard table with no figures must say so (本表无数据, 本部门无…，故本表为空, 无此项支出); `by_table`:
+    the cells' `checks_tables.cells_by_table`, where the caller has it."""
+    from budgetbook.checks_tables import cells_by_table
+
+    tables, paragraphs = frames["tables"], frames["paragraphs"]
+    by_table = cells_by_table(frames["table_cells"]) if by_table is None else by_table
     statement = re.compile(_form()["empty_statement"])
     skip = set(load("checks")["tables"]["skip_kinds"])
     owners = _item_owners()
     for doc_id, mine in tables.groupby("doc_id", sort=False):
         titles = zip(mine.table_id, mine.title, strict=True)
         standard = [t for t, title in titles if standard_table(str(title or ""), skip)]
-        by_table = _table_rows(cells.loc[(cells.doc_id == doc_id) & cells.table_id.isin(standard)])
+        mine_rows = _table_rows({(doc_id, t): by_table[doc_id, t] for t in standard if (doc_id, t) in by_table})
         ps = paragraphs.loc[paragraphs.doc_id == doc_id]
         texts = ps.text.fillna("")
         says = _searcher(texts)
         blocks, texts = ps.block.fillna(-(10**9)).to_numpy("int64"), texts.to_list()
         columns = (mine.table_id, mine.title, mine.block, mine.caption, mine.location)
         for table_id, title, block, caption, location in zip(*columns, strict=True):
-            rows = by_table.get((doc_id, table_id))  # only a standard table's
+            rows = mine_rows.get((doc_id, table_id))  # only a standard table's
             if rows is None or not _empty_rows(rows):
                 continue
             near = [] if pd.isna(block) else [texts[k] for k in np.flatnonzero(_near(blocks, block))]
@@ -358,8 +360,9 @@ def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
             yield Finding(doc_id, "empty_table", "warning", False, None, None, message, str(title), where)
 
 
-def form_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
-    """The 目录 against the body and empty tables, where the frames carry what they need."""
+def form_checks(frames: dict[str, pd.DataFrame], by_table: dict | None = None) -> Iterator[Finding]:
+    """The 目录 against the body and empty tables, where the frames carry what they need (`by_table`: the
+    cells' `checks_tables.cells_by_table`, where the caller has it)."""
     if not {"paragraphs", "tables"} <= set(frames):
         return
     paragraphs, tables = frames["paragraphs"], frames["tables"]
@@ -370,4 +373,4 @@ def form_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     if "department" in frames["documents"]:
         yield from toc_checks(frames)
     if "table_cells" in frames and not frames["table_cells"].empty:
-        yield from empty_table_checks(frames)
+        yield from empty_table_checks(frames, by_table)
