@@ -216,8 +216,9 @@ def with_groups(
 
 
 class Columns:
-    """The columns of one frame as lists, each read whole once, when first asked for (several steps read the
-    same columns; element by element, an Arrow string column costs microseconds a value)."""
+    """The columns of one frame as lists, each read whole once, when first asked for, its equal strings one
+    object (several steps read the same columns; element by element, an Arrow string column costs
+    microseconds a value)."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
@@ -225,7 +226,7 @@ class Columns:
 
     def __getitem__(self, name: str) -> list:
         if name not in self.read:
-            self.read[name] = self.frame[name].tolist()
+            self.read[name] = _shared_column(self.frame[name])
         return self.read[name]
 
     def zip(self, *names: str) -> Iterator[tuple]:
@@ -439,11 +440,18 @@ def _coded_item(text: str, item: str) -> bool:
 # --- parts against totals -------------------------------------------------------------------
 
 
+# what the parts-against-total checks read of a figure (its rows are made of these columns alone)
+_SUM_COLUMNS = [
+    *("doc_id", "group", "year", "basis", "measure", "item", "source", "value", "precision"),
+    *("scope", "context", "unit", "location", "evidence"),
+]
+
+
 def sum_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     rules = load("checks")["sum"]
     wanted = {r["total"] for r in rules} | {p.partition(":")[0] for r in rules for p in r["parts"]}
     wanted |= {"sangong.vehicle_purchase", "sangong.vehicle_operation"}
-    relevant = facts.loc[facts.measure.isin(wanted) & ~facts.doubtful]
+    relevant = facts.loc[facts.measure.isin(wanted) & ~facts.doubtful, _SUM_COLUMNS]
     groups: dict[tuple, dict[str, list[Row]]] = {}
     for row in rows(relevant):  # rows once, then plain lists: pandas per small group costs ~1 ms a call
         key = (row.doc_id, row.group, _key(row.year), row.basis)
@@ -645,12 +653,13 @@ def _share_bases(same_year: dict, g: dict, share: pd.Series) -> list[tuple[float
 def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     # a change against another year than the one before (比2022年决算数减少…: `of` names it) is not checked
     # against the year before
-    facts = facts.loc[~(facts.measure.str.endswith((".change", ".change_pct")) & facts.of.fillna("").ne(""))]
-    changes = facts.loc[facts.measure.str.endswith(".change")]
+    # (a mask, not a copy of every fact: only the rows read below are taken)
+    kept = ~(facts.measure.str.endswith((".change", ".change_pct")) & facts.of.fillna("").ne(""))
+    changes = facts.loc[kept & facts.measure.str.endswith(".change")]
     rules = load("checks")["changes"]
     named = {*rules["measures"], *(f"{rules['stems'].get(m, m)}.change_pct" for m in rules["measures"])}
-    by_group = _by_group(facts.loc[facts.doc_id.isin(changes.doc_id) & facts.measure.isin(named)])
-    decimal_docs = _decimal_docs(facts)
+    by_group = _by_group(facts.loc[kept & facts.doc_id.isin(changes.doc_id) & facts.measure.isin(named)])
+    decimal_docs = _decimal_docs(facts.loc[kept, ["doc_id", "unit", "source", "precision"]])
     for measure in rules["measures"]:
         change_measure = rules["stems"].get(measure, measure)
         for change in rows(changes.loc[changes.measure == f"{change_measure}.change"]):
