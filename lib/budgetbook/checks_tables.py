@@ -102,19 +102,26 @@ def _first_page(cells: list[Cell]) -> object:
     return min((p for _, _, _, p in cells if isinstance(p, int | float) and p == p), default=None)
 
 
+_CELL_COLUMNS = ["doc_id", "table_id", "row", "col", "text", "page"]
+CELLS_AT_ONCE = 50_000  # cells whose columns are read into lists at a time
+
+
 def cells_by_table(cells: pd.DataFrame) -> dict[tuple[str, int], list[Cell]]:
     """The cells of each (doc_id, table_id), in the frame's order: one pass over its columns, not a frame per
-    table (cells without a document or table are left out, as a groupby leaves them)."""
-    placed = cells.loc[cells.doc_id.notna() & cells.table_id.notna()]
+    table (cells without a document or table are left out, as a groupby leaves them). The columns are read
+    CELLS_AT_ONCE rows at a time, and equal texts are one object (0.00, 合计 … repeat in every table)."""
+    known = cells.doc_id.notna() & cells.table_id.notna()
+    placed = cells[_CELL_COLUMNS] if known.all() else cells.loc[known, _CELL_COLUMNS]  # not a copy of every cell
     out: dict[tuple[str, int], list[Cell]] = {}
     key: tuple | None = None
-    for d, t, r, c, text, page in zip(
-        *(placed[k].tolist() for k in ("doc_id", "table_id", "row", "col", "text", "page")), strict=True
-    ):
-        if key is None or t != key[1] or d != key[0]:  # a table's cells come together: looked up once a run
-            key = (d, t)
-            table = out.setdefault(key, [])
-        table.append((int(r), int(c), text, page))
+    texts: dict[str, str] = {}
+    for start in range(0, len(placed), CELLS_AT_ONCE):
+        part = placed.iloc[start : start + CELLS_AT_ONCE]
+        for d, t, r, c, text, page in zip(*(part[k].tolist() for k in _CELL_COLUMNS), strict=True):
+            if key is None or t != key[1] or d != key[0]:  # a table's cells come together: looked up once a run
+                key = (d, t)
+                table = out.setdefault(key, [])
+            table.append((int(r), int(c), texts.setdefault(text, text) if type(text) is str else text, page))
     return out
 
 
