@@ -440,10 +440,10 @@ def _coded_item(text: str, item: str) -> bool:
 # --- parts against totals -------------------------------------------------------------------
 
 
-# what the parts-against-total checks read of a figure (its rows are made of these columns alone)
-_SUM_COLUMNS = [
-    *("doc_id", "group", "year", "basis", "measure", "item", "source", "value", "precision"),
-    *("scope", "context", "unit", "location", "evidence"),
+# what the checks of sums, shares and changes read of a figure (their rows are made of these columns alone)
+_FIGURE_COLUMNS = [
+    *("doc_id", "group", "measure", "item", "year", "basis", "of", "value", "precision", "unit"),
+    *("scope", "context", "doubtful", "location", "source", "evidence"),
 ]
 
 
@@ -451,7 +451,7 @@ def sum_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     rules = load("checks")["sum"]
     wanted = {r["total"] for r in rules} | {p.partition(":")[0] for r in rules for p in r["parts"]}
     wanted |= {"sangong.vehicle_purchase", "sangong.vehicle_operation"}
-    relevant = facts.loc[facts.measure.isin(wanted) & ~facts.doubtful, _SUM_COLUMNS]
+    relevant = facts.loc[facts.measure.isin(wanted) & ~facts.doubtful, _FIGURE_COLUMNS]
     groups: dict[tuple, dict[str, list[Row]]] = {}
     for row in rows(relevant):  # rows once, then plain lists: pandas per small group costs ~1 ms a call
         key = (row.doc_id, row.group, _key(row.year), row.basis)
@@ -561,11 +561,11 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     # only the measures a share names (its part, its bases): every other figure is never looked up
     named = {m.removesuffix(".share") for m in shares.measure.tolist()}
     named |= {m for of in shares.of.fillna("").tolist() for m in of.split("|")}
-    for row in rows(facts.loc[facts.doc_id.isin(shares.doc_id) & facts.measure.isin(named)]):
+    for row in rows(facts.loc[facts.doc_id.isin(shares.doc_id) & facts.measure.isin(named), _FIGURE_COLUMNS]):
         by_group.setdefault((row.doc_id, row.group), {}).setdefault(row.measure, []).append(row)
         by_year.setdefault((row.doc_id, _key(row.year)), {}).setdefault((row.measure, row.basis), []).append(row)
     by_year = {key: {mb: _first_per(rows, "value") for mb, rows in pool.items()} for key, pool in by_year.items()}
-    for share in rows(shares):
+    for share in rows(shares[_FIGURE_COLUMNS]):
         g = by_group.get((share.doc_id, share.group), {})
         part = [p for p in g.get(share.measure.removesuffix(".share"), []) if p["item"] == share["item"]]
         same_year = by_year.get((share.doc_id, _key(share.year)), {})
@@ -658,11 +658,13 @@ def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     changes = facts.loc[kept & facts.measure.str.endswith(".change")]
     rules = load("checks")["changes"]
     named = {*rules["measures"], *(f"{rules['stems'].get(m, m)}.change_pct" for m in rules["measures"])}
-    by_group = _by_group(facts.loc[kept & facts.doc_id.isin(changes.doc_id) & facts.measure.isin(named)])
+    by_group = _by_group(
+        facts.loc[kept & facts.doc_id.isin(changes.doc_id) & facts.measure.isin(named), _FIGURE_COLUMNS]
+    )
     decimal_docs = _decimal_docs(facts.loc[kept, ["doc_id", "unit", "source", "precision"]])
     for measure in rules["measures"]:
         change_measure = rules["stems"].get(measure, measure)
-        for change in rows(changes.loc[changes.measure == f"{change_measure}.change"]):
+        for change in rows(changes.loc[changes.measure == f"{change_measure}.change", _FIGURE_COLUMNS]):
             g = by_group.get((change.doc_id, change.group), {})
             stated = g.get(measure, [])
             base = _first(r for r in stated if _same(r.year, change.year) and r.basis == change.basis)
