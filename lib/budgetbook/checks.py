@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -81,29 +82,32 @@ def fmt(value: float) -> str:
 _fmt = fmt
 
 
-class Row(dict):
-    """One row of a frame as a plain dict, read like a pandas Series (`row.value`, `row["item"]`, its index
-    label as `row.name`): the checks read facts one by one, and a Series per row costs ~0.1 ms."""
+class _RowLike:
+    """Read a row like a pandas Series: `row["item"]` as well as `row.item` (`.item` of a Series is a method)."""
 
-    __slots__ = ("name",)
+    __slots__ = ()
 
-    def __getattr__(self, column: str):
-        try:
-            return self[column]
-        except KeyError:
-            raise AttributeError(column) from None
+    def __getitem__(self, key):
+        return getattr(self, key) if type(key) is str else tuple.__getitem__(self, key)
+
+
+@lru_cache(maxsize=64)
+def row_type(names: tuple[str, ...]) -> type:
+    """The `Row` type of a frame with the columns `names`: a named tuple of them and `name` (the row's index
+    label), read like a pandas Series; a tuple per row is a quarter of a dict's memory, and read without a
+    Python call per value."""
+    return type("Row", (_RowLike, namedtuple("Row", [*names, "name"])), {"__slots__": ()})
+
+
+Row = tuple  # a row of `rows`: a named tuple of `row_type`
 
 
 def rows(frame: pd.DataFrame) -> list[Row]:
-    """The rows of `frame` in order, as `Row`s (the values `iterrows` gives, without a Series per row;
-    columns are read whole: element by element, an Arrow string column costs microseconds a value)."""
-    names = list(frame.columns)
-    out = []
-    for label, *values in zip(frame.index, *(_shared_column(frame[c]) for c in names), strict=True):
-        row = Row(zip(names, values, strict=True))
-        row.name = label
-        out.append(row)
-    return out
+    """The rows of `frame` in order, as named tuples of its columns and its index label as `name` (the values
+    `iterrows` gives, without a Series per row; columns are read whole: element by element, an Arrow string
+    column costs microseconds a value)."""
+    make = row_type(tuple(frame.columns))._make
+    return list(map(make, zip(*(_shared_column(frame[c]) for c in frame.columns), frame.index, strict=True)))
 
 
 def shared(values: list) -> list:
@@ -173,7 +177,7 @@ def with_groups(
     项-level item named by its code (2069999-其他科学技术支出).
     """
     out = facts.assign(
-        group=_groups(facts),
+        group=_groups(facts.source.tolist(), facts.location.tolist(), facts.index),
         item=facts.item.fillna(""),
         basis=facts.basis.fillna(""),
         precision=facts.precision.fillna(0.0),
@@ -182,11 +186,12 @@ def with_groups(
     if "entity" not in out.columns:
         out = out.assign(entity="")
     out = out.assign(entity=out.entity.fillna("").astype(str))
-    wanted = {(d, str(loc)) for d, loc in column_values(out.doc_id, out.location)}
+    cols = Columns(out)  # each column read once for every step below
+    wanted = {(d, str(loc)) for d, loc in cols.zip("doc_id", "location")}
     sections = _leads(paragraphs, wanted)  # read once for both
-    said = _sentences(out)  # each prose figure's sentence normalized and searched once, for every use below
-    context = _contexts(out, sections, said)
-    in_part = _in_parts(out, sections, said)
+    said = _sentences(cols)  # each prose figure's sentence normalized and searched once, for every use below
+    context = _contexts(cols, sections, said)
+    in_part = _in_parts(cols, sections, said)
     doubtful = [
         (
             src == "prose"
@@ -198,13 +203,11 @@ def with_groups(
             )
         )
         or (src == "table" and _odd_table_fact(str(ev), m))
-        for (src, ev, it, m), read in zip(
-            column_values(out.source, out.evidence, out.item, out.measure), said, strict=True
-        )
+        for (src, ev, it, m), read in zip(cols.zip("source", "evidence", "item", "measure"), said, strict=True)
     ]
-    if numbering_rows is not None:
-        keys = out.doc_id + " " + out.location.fillna("").str.extract(r"(t\d+ r\d+)", expand=False).fillna("")
-        doubtful = [d or k in numbering_rows for d, k in zip(doubtful, keys.tolist(), strict=True)]
+    if numbering_rows:
+        keys = (_row_key(doc, loc) for doc, loc in cols.zip("doc_id", "location"))
+        doubtful = [d or k in numbering_rows for d, k in zip(doubtful, keys, strict=True)]
     return out.assign(
         context=pd.Series(context, index=out.index, dtype=object),
         doubtful=pd.Series(doubtful, index=out.index, dtype=bool),
@@ -212,14 +215,43 @@ def with_groups(
     )
 
 
-def _groups(facts: pd.DataFrame) -> pd.Series:
+class Columns:
+    """The columns of one frame as lists, each read whole once, when first asked for, its equal strings one
+    object (several steps read the same columns; element by element, an Arrow string column costs
+    microseconds a value)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.read: dict[str, list] = {}
+
+    def __getitem__(self, name: str) -> list:
+        if name not in self.read:
+            self.read[name] = _shared_column(self.frame[name])
+        return self.read[name]
+
+    def zip(self, *names: str) -> Iterator[tuple]:
+        """The values of the columns `names` row by row."""
+        return zip(*(self[n] for n in names), strict=True)
+
+
+_ROW = re.compile(r"t\d+ r\d+")
+
+
+def _row_key(doc_id: object, location: object) -> str | None:
+    """'doc t2 r2' of a table figure's location (as `numbering_row_keys` names rows), None for another."""
+    m = _ROW.search(location) if type(location) is str else None
+    return f"{doc_id} {m.group()}" if m and type(doc_id) is str else None
+
+
+def _groups(sources: list, locations: list, index: pd.Index) -> pd.Series:
     """Each figure's group: its table (t3) for a table's figure, else its location (a paragraph); the
-    table searched for in a table figure's location only, one pass over the two columns."""
+    table searched for in a table figure's location only."""
     out = []
-    for src, loc in column_values(facts.source, facts.location.fillna("")):
+    for src, loc in zip(sources, locations, strict=True):
+        loc = loc if type(loc) is str else ""
         m = _TABLE.search(loc) if src == "table" else None
         out.append(m.group(1) if m else loc)
-    return pd.Series(out, index=facts.index, dtype=object).astype(str)
+    return pd.Series(out, index=index, dtype=object).astype(str)
 
 
 PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
@@ -227,12 +259,12 @@ PART_WORDS = ("项目支出", "基本支出", "人员经费", "公用经费")
 Reading = tuple[str, list[int]]  # a prose figure's sentence (normalized) and where its value is printed in it
 
 
-def _sentences(facts: pd.DataFrame) -> list[Reading]:
+def _sentences(facts: Columns) -> list[Reading]:
     """Each prose figure's evidence normalized and the places of its value in it; ("", []) for a table's.
     A sentence stating several figures is normalized and its numbers read once, for all of them."""
     numbers: dict[str, tuple[str, list[tuple[int, float]]]] = {}
     out: list[Reading] = []
-    for src, ev, v in column_values(facts.source, facts.evidence, facts.value):
+    for src, ev, v in facts.zip("source", "evidence", "value"):
         if src != "prose":
             out.append(("", []))
             continue
@@ -262,14 +294,12 @@ def _at_value(numbers: list[tuple[int, float]], value: float) -> list[int]:
     return [at for at, v in numbers if abs(v - target) < 0.006 or abs(v / 10000 - target) < 0.00006]
 
 
-def _in_parts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[bool]:
+def _in_parts(facts: Columns, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[bool]:
     """Is a prose item (a function class, an economic item) stated for a part of the spending — its
     sentence before it, its section or the paragraph it continues names 项目支出/基本支出 (（二）项目支出：
     …其中：公共安全支出40230.95万元)?"""
     out = []
-    for (d, src, loc, m), (text, at) in zip(
-        column_values(facts.doc_id, facts.source, facts.location, facts.measure), said, strict=True
-    ):
+    for (d, src, loc, m), (text, at) in zip(facts.zip("doc_id", "source", "location", "measure"), said, strict=True):
         if src != "prose" or m not in ITEM_MEASURES:
             out.append(False)
             continue
@@ -313,22 +343,29 @@ def kind_name(title: str) -> str | None:
     return kind.name if kind else None
 
 
-def numbering_row_keys(cells: pd.DataFrame) -> set[str]:
-    """'doc t2 r2' of every column-number row (栏次 1 2 3, ** **): its figures are not amounts."""
+_NUMBER_CELL = re.compile(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*")
+
+
+def numbering_row_keys(by_table: dict[tuple[str, int], list[tuple]]) -> set[str]:
+    """'doc t2 r2' of every column-number row (栏次 1 2 3, ** **): its figures are not amounts (`by_table`:
+    the cells of each table, `checks_tables.cells_by_table`)."""
     from budgetbook.checks_tables import is_data_row
 
-    texts = cells.text.fillna("")
-    marked = texts.str.fullmatch(r"\s*(?:\d{1,2}|\*\*|栏次|行次)\s*")
-    digits = set(column_values(*(cells.loc[marked, k] for k in ("doc_id", "table_id", "row"))))
-    rows: dict[tuple, list[str]] = {}  # the cells of those rows in order, one pass (not a frame per row)
-    for key, text in zip(column_values(cells.doc_id, cells.table_id, cells.row), texts.tolist(), strict=True):
-        if key in digits:
-            rows.setdefault(key, []).append(str(text or ""))
     judged: dict[tuple[str, ...], bool] = {}  # each table repeats the same 栏次 1 2 3 row: judged once
-    for row in map(tuple, rows.values()):
-        if row not in judged:
-            judged[row] = not is_data_row(list(row)) and any(x.strip() for x in row)
-    return {f"{d} t{t} r{r}" for (d, t, r), row in rows.items() if judged[tuple(row)]}
+    out = set()
+    for (d, t), cells in by_table.items():
+        marked = {r for r, _, text, _ in cells if type(text) is str and _NUMBER_CELL.fullmatch(text)}
+        rows: dict[int, list[str]] = {}  # the cells of those rows in order
+        for r, _, text, _ in cells if marked else ():
+            if r in marked:
+                rows.setdefault(r, []).append(text if type(text) is str else "")
+        for r, row in rows.items():
+            key = tuple(row)
+            if key not in judged:
+                judged[key] = not is_data_row(row) and any(x.strip() for x in row)
+            if judged[key]:
+                out.add(f"{d} t{t} r{r}")
+    return out
 
 
 def _scope_words() -> list[str]:
@@ -366,13 +403,13 @@ def _continuations() -> tuple[str, ...]:
 _ITEM = re.compile(r"^\s*(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳])")
 
 
-def _contexts(facts: pd.DataFrame, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[str]:
+def _contexts(facts: Columns, sections: dict[tuple[str, str], str], said: list[Reading]) -> list[str]:
     """The narrower scope each prose figure's sentence, section or the paragraph it continues names."""
     words = _scope_words()
     out = []
     sources = set(load("checks")["sum"][0]["parts"])
     for (d, src, scope, loc, m), (text, at) in zip(
-        column_values(facts.doc_id, facts.source, facts.scope, facts.location, facts.measure), said, strict=True
+        facts.zip("doc_id", "source", "scope", "location", "measure"), said, strict=True
     ):
         if scope or src != "prose" or not m.startswith(("revenue.", "expenditure.", "project")) or m in sources:
             out.append(scope)  # "三公", 机关运行经费 are of fiscal funds by definition; sources are parts
@@ -403,11 +440,18 @@ def _coded_item(text: str, item: str) -> bool:
 # --- parts against totals -------------------------------------------------------------------
 
 
+# what the checks of sums, shares and changes read of a figure (their rows are made of these columns alone)
+_FIGURE_COLUMNS = [
+    *("doc_id", "group", "measure", "item", "year", "basis", "of", "value", "precision", "unit"),
+    *("scope", "context", "doubtful", "location", "source", "evidence"),
+]
+
+
 def sum_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     rules = load("checks")["sum"]
     wanted = {r["total"] for r in rules} | {p.partition(":")[0] for r in rules for p in r["parts"]}
     wanted |= {"sangong.vehicle_purchase", "sangong.vehicle_operation"}
-    relevant = facts.loc[facts.measure.isin(wanted) & ~facts.doubtful]
+    relevant = facts.loc[facts.measure.isin(wanted) & ~facts.doubtful, _FIGURE_COLUMNS]
     groups: dict[tuple, dict[str, list[Row]]] = {}
     for row in rows(relevant):  # rows once, then plain lists: pandas per small group costs ~1 ms a call
         key = (row.doc_id, row.group, _key(row.year), row.basis)
@@ -517,11 +561,11 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     # only the measures a share names (its part, its bases): every other figure is never looked up
     named = {m.removesuffix(".share") for m in shares.measure.tolist()}
     named |= {m for of in shares.of.fillna("").tolist() for m in of.split("|")}
-    for row in rows(facts.loc[facts.doc_id.isin(shares.doc_id) & facts.measure.isin(named)]):
+    for row in rows(facts.loc[facts.doc_id.isin(shares.doc_id) & facts.measure.isin(named), _FIGURE_COLUMNS]):
         by_group.setdefault((row.doc_id, row.group), {}).setdefault(row.measure, []).append(row)
         by_year.setdefault((row.doc_id, _key(row.year)), {}).setdefault((row.measure, row.basis), []).append(row)
     by_year = {key: {mb: _first_per(rows, "value") for mb, rows in pool.items()} for key, pool in by_year.items()}
-    for share in rows(shares):
+    for share in rows(shares[_FIGURE_COLUMNS]):
         g = by_group.get((share.doc_id, share.group), {})
         part = [p for p in g.get(share.measure.removesuffix(".share"), []) if p["item"] == share["item"]]
         same_year = by_year.get((share.doc_id, _key(share.year)), {})
@@ -609,15 +653,18 @@ def _share_bases(same_year: dict, g: dict, share: pd.Series) -> list[tuple[float
 def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     # a change against another year than the one before (比2022年决算数减少…: `of` names it) is not checked
     # against the year before
-    facts = facts.loc[~(facts.measure.str.endswith((".change", ".change_pct")) & facts.of.fillna("").ne(""))]
-    changes = facts.loc[facts.measure.str.endswith(".change")]
+    # (a mask, not a copy of every fact: only the rows read below are taken)
+    kept = ~(facts.measure.str.endswith((".change", ".change_pct")) & facts.of.fillna("").ne(""))
+    changes = facts.loc[kept & facts.measure.str.endswith(".change")]
     rules = load("checks")["changes"]
     named = {*rules["measures"], *(f"{rules['stems'].get(m, m)}.change_pct" for m in rules["measures"])}
-    by_group = _by_group(facts.loc[facts.doc_id.isin(changes.doc_id) & facts.measure.isin(named)])
-    decimal_docs = _decimal_docs(facts)
+    by_group = _by_group(
+        facts.loc[kept & facts.doc_id.isin(changes.doc_id) & facts.measure.isin(named), _FIGURE_COLUMNS]
+    )
+    decimal_docs = _decimal_docs(facts.loc[kept, ["doc_id", "unit", "source", "precision"]])
     for measure in rules["measures"]:
         change_measure = rules["stems"].get(measure, measure)
-        for change in rows(changes.loc[changes.measure == f"{change_measure}.change"]):
+        for change in rows(changes.loc[changes.measure == f"{change_measure}.change", _FIGURE_COLUMNS]):
             g = by_group.get((change.doc_id, change.group), {})
             stated = g.get(measure, [])
             base = _first(r for r in stated if _same(r.year, change.year) and r.basis == change.basis)
@@ -649,9 +696,7 @@ def _exact(f: Row, exact: bool) -> Row:
     """A whole 万元 amount in a document that prints 万元 to the 分 elsewhere is a whole amount (119万元 is
     119.00万元: the "三公" budget is set in whole 万元), not 118.5 to 119.5."""
     if exact and f.unit == "万元" and f.precision >= 0.5 and float(f.value).is_integer():
-        copy = Row(f, precision=0.005)
-        copy.name = f.name
-        return copy
+        return f._replace(precision=0.005)
     return f
 
 
@@ -1094,13 +1139,22 @@ def blank_total_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Fi
 
 def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) -> list[Finding]:
     """Every finding for the documents in `frames`."""
-    from budgetbook.checks_tables import table_checks
+    from budgetbook.checks_tables import cells_by_table, table_checks
     from budgetbook.checks_text import text_checks
     from budgetbook.completeness import form_checks
 
     tol = tol or Tolerance.default()
     cells = frames.get("table_cells")
-    numbering = numbering_row_keys(cells) if cells is not None and not cells.empty else None
+    # the cells' checks first: each table's cells (`cells_by_table`, read once for all of them) are let go
+    # of before the facts are read
+    by_table = cells_by_table(cells) if cells is not None and not cells.empty else {}
+    numbering = numbering_row_keys(by_table) if by_table else None
+    table_findings = []
+    if "table_cells" in frames and "tables" in frames:
+        table_findings.extend(blank_total_checks(frames["tables"], frames["table_cells"]))
+        table_findings.extend(table_checks(frames["tables"], frames["table_cells"], by_table))
+    form_findings = list(form_checks(frames, by_table))
+    del by_table
     facts = with_groups(frames["facts"], frames.get("paragraphs"), numbering)
     findings = [
         *sum_checks(facts, tol),
@@ -1115,10 +1169,7 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
     ]
     if "paragraphs" in frames:
         findings.extend(text_checks({**frames, "facts": facts}))
-    if "table_cells" in frames and "tables" in frames:
-        findings.extend(blank_total_checks(frames["tables"], frames["table_cells"]))
-        findings.extend(table_checks(frames["tables"], frames["table_cells"]))
-    findings.extend(form_checks(frames))
+    findings.extend([*table_findings, *form_findings])
     return ocr_guard(findings, facts)
 
 

@@ -30,6 +30,9 @@ _SUB_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
 
 
+Cell = tuple[int, int, object, object]  # row, column, text, page
+
+
 def _words() -> dict:
     return load("checks")["tables"]
 
@@ -62,14 +65,16 @@ class Grid:
         return "/".join(dict.fromkeys(p for p in self.paths[c] if p)) if c < len(self.paths) else ""
 
 
-def grids(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Grid]:
-    """Every table whose title names a standard table (by `tables.toml` kinds), as a grid."""
+def grids(
+    tables: pd.DataFrame, cells: pd.DataFrame, by_table: dict[tuple[str, int], list[Cell]] | None = None
+) -> Iterator[Grid]:
+    """Every table whose title names a standard table (by `tables.toml` kinds), as a grid (`by_table`: the
+    cells' `cells_by_table`, where the caller has it)."""
     info = {
         (d, t): (str(ti or ""), str(u or ""))
         for d, t, ti, u in zip(tables.doc_id, tables.table_id, tables.title, tables.unit, strict=True)
     }
-    by_table = cells_by_table(cells)
-    first_page = cells.groupby(["doc_id", "table_id"]).page.min().to_dict()
+    by_table = cells_by_table(cells) if by_table is None else by_table
     for (doc_id, table_id), t in by_table.items():
         title, unit = info.get((doc_id, table_id), ("", ""))
         kind = kind_name(title)
@@ -85,29 +90,38 @@ def grids(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Grid]:
         filled = fill_spans(rows[:n_header], width) if n_header else [[""] * width]
         paths = [[squash(h[c]) for h in filled] for c in range(width)]
         # the rest of the table as the next one without header, or on a page between it and the next
-        after = first_page.get((doc_id, table_id + 1))
+        after = _first_page(by_table.get((doc_id, table_id + 1), []))
         last = pages[-1] if pages else None
         gap = after is not None and last is not None and not pd.isna(after) and not pd.isna(last) and after > last + 1
         continued = _headless(by_table.get((doc_id, table_id + 1), [])) or bool(gap)
         yield Grid(doc_id, int(table_id), title, unit, rows, pages, n_header, paths, continued)
 
 
-Cell = tuple[int, int, object, object]  # row, column, text, page
+def _first_page(cells: list[Cell]) -> object:
+    """The first page a table's cells are on, None if none is known."""
+    return min((p for _, _, _, p in cells if isinstance(p, int | float) and p == p), default=None)
+
+
+_CELL_COLUMNS = ["doc_id", "table_id", "row", "col", "text", "page"]
+CELLS_AT_ONCE = 50_000  # cells whose columns are read into lists at a time
 
 
 def cells_by_table(cells: pd.DataFrame) -> dict[tuple[str, int], list[Cell]]:
     """The cells of each (doc_id, table_id), in the frame's order: one pass over its columns, not a frame per
-    table (cells without a document or table are left out, as a groupby leaves them)."""
-    placed = cells.loc[cells.doc_id.notna() & cells.table_id.notna()]
+    table (cells without a document or table are left out, as a groupby leaves them). The columns are read
+    CELLS_AT_ONCE rows at a time, and equal texts are one object (0.00, 合计 … repeat in every table)."""
+    known = cells.doc_id.notna() & cells.table_id.notna()
+    placed = cells[_CELL_COLUMNS] if known.all() else cells.loc[known, _CELL_COLUMNS]  # not a copy of every cell
     out: dict[tuple[str, int], list[Cell]] = {}
     key: tuple | None = None
-    for d, t, r, c, text, page in zip(
-        *(placed[k].tolist() for k in ("doc_id", "table_id", "row", "col", "text", "page")), strict=True
-    ):
-        if key is None or t != key[1] or d != key[0]:  # a table's cells come together: looked up once a run
-            key = (d, t)
-            table = out.setdefault(key, [])
-        table.append((int(r), int(c), text, page))
+    texts: dict[str, str] = {}
+    for start in range(0, len(placed), CELLS_AT_ONCE):
+        part = placed.iloc[start : start + CELLS_AT_ONCE]
+        for d, t, r, c, text, page in zip(*(part[k].tolist() for k in _CELL_COLUMNS), strict=True):
+            if key is None or t != key[1] or d != key[0]:  # a table's cells come together: looked up once a run
+                key = (d, t)
+                table = out.setdefault(key, [])
+            table.append((int(r), int(c), texts.setdefault(text, text) if type(text) is str else text, page))
     return out
 
 
@@ -509,11 +523,14 @@ def _both_sides(g: Grid, grand: list[tuple[str, int, Block]], words: dict) -> It
         yield found
 
 
-def table_checks(tables: pd.DataFrame, cells: pd.DataFrame) -> Iterator[Finding]:
-    """Every arithmetic finding of the standard tables in `tables`."""
+def table_checks(
+    tables: pd.DataFrame, cells: pd.DataFrame, by_table: dict[tuple[str, int], list[Cell]] | None = None
+) -> Iterator[Finding]:
+    """Every arithmetic finding of the standard tables in `tables` (`by_table`: the cells' `cells_by_table`,
+    where the caller has it)."""
     if tables.empty or cells.empty:
         return
-    for g in grids(tables, cells):
+    for g in grids(tables, cells, by_table):
         if g.n_header == 0 or len(g.rows) - g.n_header < 2:
             continue
         sides = blocks(g)  # found once for the three checks

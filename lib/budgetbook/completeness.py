@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,8 @@ def completeness(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for _, doc in frames["documents"].iterrows():
         kind = doc.doc_kind if isinstance(doc.doc_kind, str) else ""  # missing if extraction failed
         items = [i for i in load("checks")["item"] if kind in i["kinds"]]
-        found = [(item["name"], *_status(item, doc.doc_id, frames)) for item in items]
+        own = _Own.of(doc.doc_id, frames)  # the document's rows, picked out once for all its items
+        found = [(item["name"], *_status(item, own)) for item in items]
         done = sum(status != ABSENT for _, status, _ in found)
         score = round(100.0 * done / len(found), 1) if found else None
         rows.extend(
@@ -55,30 +57,56 @@ def _longer_names(item: dict) -> list[str]:
     return [o for o in others - mine if any(w in o and w != o for w in mine)]
 
 
-def _status(item: dict, doc_id: str, frames: dict[str, pd.DataFrame]) -> tuple[str, str]:
-    tables = frames["tables"].loc[frames["tables"].doc_id == doc_id]
-    paragraphs = frames["paragraphs"].loc[frames["paragraphs"].doc_id == doc_id]
-    facts = frames["facts"].loc[frames["facts"].doc_id == doc_id]
+@dataclass
+class _Own:
+    """One document's tables (with their titles squashed), paragraphs and facts."""
+
+    tables: pd.DataFrame
+    titles: pd.Series
+    paragraphs: pd.DataFrame
+    facts: pd.DataFrame
+    texts: list[str] | None = None  # the paragraphs' texts, read when an item first asks for them
+
+    @classmethod
+    def of(cls, doc_id: str, frames: dict[str, pd.DataFrame]) -> _Own:
+        tables = frames["tables"].loc[frames["tables"].doc_id == doc_id]
+        paragraphs = frames["paragraphs"].loc[frames["paragraphs"].doc_id == doc_id]
+        facts = frames["facts"].loc[frames["facts"].doc_id == doc_id]
+        return cls(tables, tables.title.fillna("").map(squash), paragraphs, facts)
+
+    def paragraph_texts(self) -> list[str]:
+        if self.texts is None:
+            self.texts = self.paragraphs.text.fillna("").to_list()
+        return self.texts
+
+
+def _status(item: dict, own: _Own) -> tuple[str, str]:
+    tables, paragraphs, facts = own.tables, own.paragraphs, own.facts
     longer = _longer_names(item)
     for word in item.get("tables", ()):
-        titles = tables.title.fillna("").map(squash)
-        owned = titles.map(lambda t, w=word: w in t and not any(x in t for x in longer if w in x))
+        owned = own.titles.map(lambda t, w=word: w in t and not any(x in t for x in longer if w in x))
         hit = tables.loc[owned]
         if not hit.empty:
             return PRESENT, f"表{hit.iloc[0].table_id}「{hit.iloc[0].title}」 {hit.iloc[0].location}"
-    hit = facts.loc[facts.measure.isin(item.get("facts", ()))]
-    if not hit.empty:
-        return PRESENT, f"{hit.iloc[0].location}：{str(hit.iloc[0].evidence)[:60]}"
+    first = _first_true(facts.measure.isin(item.get("facts", ())))
+    if first is not None:
+        return PRESENT, f"{facts.location.iloc[first]}：{str(facts.evidence.iloc[first])[:60]}"
     for pattern in item.get("text", ()):
-        hit = paragraphs.loc[paragraphs.text.fillna("").str.contains(pattern, regex=True)]
-        if not hit.empty:
-            return PRESENT, f"{hit.iloc[0].location}：{hit.iloc[0].text[:60]}"
-    texts = paragraphs.text.fillna("").to_list() if item.get("none") else []
+        first = _first_true(paragraphs.text.fillna("").str.contains(pattern, regex=True))
+        if first is not None:
+            return PRESENT, f"{paragraphs.location.iloc[first]}：{paragraphs.text.iloc[first][:60]}"
+    texts = own.paragraph_texts() if item.get("none") else []
     for pattern in item.get("none", ()):
         first = _first_match(re.compile(pattern), texts)
         if first is not None:
             return NONE, f"{paragraphs.location.iloc[first]}：{paragraphs.text.iloc[first][:60]}"
     return ABSENT, ""
+
+
+def _first_true(mask: pd.Series) -> int | None:
+    """The position of the first true value of `mask` (a missing one is not true), None if there is none."""
+    found = np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
+    return int(found[0]) if len(found) else None
 
 
 def _first_match(pattern: re.Pattern[str], texts: list[str]) -> int | None:
@@ -251,13 +279,11 @@ def _is_empty(t: pd.DataFrame) -> bool:
     return _empty_rows(t.groupby("row", sort=True).text.agg(list))
 
 
-def _table_rows(cells: pd.DataFrame) -> dict[tuple[str, int], list[list[object]]]:
+def _table_rows(by_table: dict[tuple[str, int], list[tuple]]) -> dict[tuple[str, int], list[list[object]]]:
     """Each table's cell texts row by row, rows in order, keyed by (doc_id, table_id) (as `groupby("row")` of
     one table's cells gives them), from the tables' cells gathered in one pass (`cells_by_table`)."""
-    from budgetbook.checks_tables import cells_by_table
-
     out = {}
-    for key, table in cells_by_table(cells).items():
+    for key, table in by_table.items():
         rows: dict[int, list[object]] = {}
         for r, _, text, _ in table:
             rows.setdefault(r, []).append(text)
@@ -328,23 +354,27 @@ def _near(blocks: np.ndarray, block: int) -> np.ndarray:
     return (blocks >= block - 2) & (blocks <= block + 3)
 
 
-def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
-    """A standard table with no figures must say so (本表无数据, 本部门无…，故本表为空, 无此项支出)."""
-    tables, cells, paragraphs = frames["tables"], frames["table_cells"], frames["paragraphs"]
+def empty_table_checks(frames: dict[str, pd.DataFrame], by_table: dict | None = None) -> Iterator[Finding]:
+    """A standard table with no figures must say so (本表无数据, 本部门无…，故本表为空, 无此项支出); `by_table`:
+    the cells' `checks_tables.cells_by_table`, where the caller has it."""
+    from budgetbook.checks_tables import cells_by_table
+
+    tables, paragraphs = frames["tables"], frames["paragraphs"]
+    by_table = cells_by_table(frames["table_cells"]) if by_table is None else by_table
     statement = re.compile(_form()["empty_statement"])
     skip = set(load("checks")["tables"]["skip_kinds"])
     owners = _item_owners()
     for doc_id, mine in tables.groupby("doc_id", sort=False):
         titles = zip(mine.table_id, mine.title, strict=True)
         standard = [t for t, title in titles if standard_table(str(title or ""), skip)]
-        by_table = _table_rows(cells.loc[(cells.doc_id == doc_id) & cells.table_id.isin(standard)])
+        mine_rows = _table_rows({(doc_id, t): by_table[doc_id, t] for t in standard if (doc_id, t) in by_table})
         ps = paragraphs.loc[paragraphs.doc_id == doc_id]
         texts = ps.text.fillna("")
         says = _searcher(texts)
         blocks, texts = ps.block.fillna(-(10**9)).to_numpy("int64"), texts.to_list()
         columns = (mine.table_id, mine.title, mine.block, mine.caption, mine.location)
         for table_id, title, block, caption, location in zip(*columns, strict=True):
-            rows = by_table.get((doc_id, table_id))  # only a standard table's
+            rows = mine_rows.get((doc_id, table_id))  # only a standard table's
             if rows is None or not _empty_rows(rows):
                 continue
             near = [] if pd.isna(block) else [texts[k] for k in np.flatnonzero(_near(blocks, block))]
@@ -358,8 +388,9 @@ def empty_table_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
             yield Finding(doc_id, "empty_table", "warning", False, None, None, message, str(title), where)
 
 
-def form_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
-    """The 目录 against the body and empty tables, where the frames carry what they need."""
+def form_checks(frames: dict[str, pd.DataFrame], by_table: dict | None = None) -> Iterator[Finding]:
+    """The 目录 against the body and empty tables, where the frames carry what they need (`by_table`: the
+    cells' `checks_tables.cells_by_table`, where the caller has it)."""
     if not {"paragraphs", "tables"} <= set(frames):
         return
     paragraphs, tables = frames["paragraphs"], frames["tables"]
@@ -370,4 +401,4 @@ def form_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     if "department" in frames["documents"]:
         yield from toc_checks(frames)
     if "table_cells" in frames and not frames["table_cells"].empty:
-        yield from empty_table_checks(frames)
+        yield from empty_table_checks(frames, by_table)
