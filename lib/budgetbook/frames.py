@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from budgetbook import collector
 from budgetbook.document import Document, Paragraph, Table
 from budgetbook.extract.run import Extraction
 
@@ -314,18 +315,27 @@ def extraction_frames(
     objects and its frames are not all held at once)."""
     take = drained if drain else iter
     found = [(d.doc_id, extractions[d.doc_id]) for d in docs if d.doc_id in extractions]
+    made = _made_giving_back if drain else typed
     frames = {
         "documents": typed("documents", (document_records(d, extractions.get(d.doc_id)) for d in docs)),
-        "facts": typed("facts", (f.record(doc_id) for doc_id, x in found for f in take(x.facts))),
-        "indicators": typed("indicators", ({"doc_id": doc_id, **i} for doc_id, x in found for i in take(x.indicators))),
+        "facts": made("facts", (f.record(doc_id) for doc_id, x in found for f in take(x.facts))),
+        "indicators": made("indicators", ({"doc_id": doc_id, **i} for doc_id, x in found for i in take(x.indicators))),
         "tables": typed("tables", (r for d in docs for r in table_records(d))),
-        "table_cells": typed(
+        "table_cells": made(
             "table_cells", (r for d in docs for r in cell_records(d, extractions.get(d.doc_id), drain))
         ),
-        "paragraphs": typed("paragraphs", (r for d in docs for r in paragraph_records(d, drain))),
+        "paragraphs": made("paragraphs", (r for d in docs for r in paragraph_records(d, drain))),
         "problems": typed("problems", problem_records(problems)),
     }
     return {name: frames[name] for name in EXTRACTION_FRAMES}
+
+
+def _made_giving_back(name: str, records: Iterable[dict]) -> pd.DataFrame:
+    """`typed`, the memory of the objects drained into it then given back to the system: the next frame's
+    Arrow buffers do not reuse it (a 50 MB document's frames peaked ~100 MB higher without)."""
+    frame = typed(name, records)
+    collector.give_back_memory()
+    return frame
 
 
 # The frames `extraction_frames` gives, in their order (the paragraphs are made last: they may drain the blocks).

@@ -185,6 +185,7 @@ def read_entry(source: Source) -> Entry:
         extractions = {doc.doc_id: extraction} if extraction is not None else {}
         entry.frames.update(extraction_frames([doc], extractions, problems, drain=True))
         del doc, extraction, extractions
+        collector.give_back_memory()  # the document's, before the audit's working set (see `collector`)
         entry.frames.update(audit_frames(entry.frames))
     return entry
 
