@@ -14,12 +14,14 @@ import dataclasses
 import gzip
 import hashlib
 import io
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pandas as pd
@@ -155,11 +157,24 @@ def encode(doc: Document, extraction: Extraction | None) -> bytes:
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=COMPRESSION) as out:
         out.write(b'{"document":' + _json(document) + b',"blocks":')
-        _write_list(out, doc.blocks)
+        _write_list(out, doc.blocks, _block_json)
         out.write(b',"extraction":')
         _write_extraction(out, extraction)
         out.write(b"}")
     return buffer.getvalue()
+
+
+# The standard library's JSON of a text: orjson keeps a UTF-8 copy inside every non-ASCII string it writes,
+# for the string's life, and a document's text (its paragraphs and cells) lives on while its frames are made.
+_TEXT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _block_json(block: Paragraph | Table) -> dict:
+    """A block's fields for orjson, its text (a paragraph's, a table's cells) given as made JSON."""
+    fields = {f.name: getattr(block, f.name) for f in dataclasses.fields(block) if not f.name.startswith("_")}
+    text = "raw" if isinstance(block, Paragraph) else "rows"
+    fields[text] = orjson.Fragment(_TEXT_JSON(fields[text]).encode())
+    return fields
 
 
 def _write_extraction(out: gzip.GzipFile, extraction: Extraction | None) -> None:
@@ -178,11 +193,12 @@ def _write_extraction(out: gzip.GzipFile, extraction: Extraction | None) -> None
     out.write(b"}")
 
 
-def _write_list(out: gzip.GzipFile, items: list) -> None:
-    """A JSON list of `items`, written `CHUNK` items at a time."""
+def _write_list(out: gzip.GzipFile, items: list, as_json: Callable[[Any], object] | None = None) -> None:
+    """A JSON list of `items` (each through `as_json`, if given), written `CHUNK` items at a time."""
     out.write(b"[")
     for start in range(0, len(items), CHUNK):
-        out.write((b"," if start else b"") + _json(items[start : start + CHUNK])[1:-1])
+        chunk = items[start : start + CHUNK]
+        out.write((b"," if start else b"") + _json([as_json(x) for x in chunk] if as_json else chunk)[1:-1])
     out.write(b"]")
 
 

@@ -30,7 +30,12 @@ Said = list[tuple[object, object, str, str]]  # each paragraph's doc_id, locatio
 def said_of(paragraphs: pd.DataFrame) -> Said:
     """Each paragraph's doc_id, location, text and normalized text: read once for every check of the text."""
     texts = column_values(paragraphs.doc_id, paragraphs.location, paragraphs.text.fillna(""))
-    return [(d, loc, text, normalize(text)) for d, loc, text in texts]
+    return [(d, loc, text, _same_if_equal(normalize(text), text)) for d, loc, text in texts]
+
+
+def _same_if_equal(text: str, original: str) -> str:
+    """`text`, or `original` where they are equal (a paragraph's text is normalized already: one copy held, not two)."""
+    return original if text == original else text
 
 
 def _words() -> dict:
