@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from budgetbook.document import Document, Location, Paragraph, Table
-from budgetbook.extract.facts import Fact
+from budgetbook.extract.facts import Fact, ReadCell
 from budgetbook.extract.identity import Identity
 from budgetbook.extract.run import Extraction
 from budgetbook.frames import Problem
@@ -241,7 +241,8 @@ def decode(data: bytes) -> tuple[Document, Extraction | None]:
     x = record["extraction"]
     if x is None:
         return doc, None
-    return doc, Extraction(Identity(**x["identity"]), [Fact(**f) for f in x["facts"]], x["indicators"], x["cells"])
+    cells = [ReadCell(**c) for c in x["cells"]]
+    return doc, Extraction(Identity(**x["identity"]), [Fact(**f) for f in x["facts"]], x["indicators"], cells)
 
 
 # --- the same content under another name ----------------------------------------------------

@@ -264,7 +264,7 @@ def cell_records(doc: Document, extraction: Extraction | None = None, drain: boo
     """Every cell as printed; numeric cells of standard tables with what they were read as (`drain`:
     the extraction's read cells let go of as they are used)."""
     cells = (drained if drain else iter)(extraction.cells if extraction else [])
-    read = {(c["table_id"], c["row"], c["col"]): c for c in cells}
+    read = {(c.table_id, c.row, c.col): c for c in cells}
     for table_id, table in enumerate(doc.tables, start=1):
         for r, row in enumerate(table.rows):
             loc = table.row_locations[r] if r < len(table.row_locations) else table.location
@@ -277,7 +277,7 @@ def cell_records(doc: Document, extraction: Extraction | None = None, drain: boo
                     "text": text,
                     "page": loc.page,
                     "line": loc.line,
-                    **read.pop((table_id, r, c), {}),
+                    **(found.fields() if (found := read.pop((table_id, r, c), None)) else {}),
                 }
 
 

@@ -55,6 +55,37 @@ class Fact:
 _FACT_FIELDS = tuple(f.name for f in fields(Fact))
 
 
+@dataclass(slots=True)
+class ReadCell:
+    """A numeric cell of a standard table with what it was read as (its `table_cells` columns beside the
+    text). Slotted: a large document has hundreds of thousands, and a dict each held three times the
+    memory. Read like the dict it was (`cell["measure"]`)."""
+
+    table_id: int
+    row: int
+    col: int
+    value: float
+    measure: str
+    item: str
+    year: int | None
+    basis: str
+    scope: str
+    entity: str
+    row_label: str
+    row_code: str
+    row_level: str
+    table_kind: str
+    column: str
+    change: bool
+
+    def __getitem__(self, name: str) -> object:
+        return getattr(self, name)
+
+    def fields(self) -> dict[str, object]:
+        """The cell's columns by name."""
+        return {name: getattr(self, name) for name in _READ_CELL_FIELDS}
+
+
 def precision_of(printed: str, unit: str = "万元") -> float:
     """Half a unit of the last digit of a printed number, in 万元 for money (3.8 → 0.05)."""
     digits = printed.replace(",", "").replace("，", "").strip().lstrip("-−－").rstrip("%")
@@ -65,3 +96,6 @@ def precision_of(printed: str, unit: str = "万元") -> float:
 def to_wan(value: float, unit: str) -> float:
     """An amount in `unit` (元, 万元, 千元, 亿元) in 万元, rounded off float noise."""
     return round(value * MONEY_UNITS[unit], 6)
+
+
+_READ_CELL_FIELDS = tuple(f.name for f in fields(ReadCell))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from budgetbook.document import Block, Document, Paragraph, Table
-from budgetbook.extract.facts import Fact
+from budgetbook.extract.facts import Fact, ReadCell
 from budgetbook.extract.identity import Identity, identify
 from budgetbook.extract.indicators import funds_facts, indicator_rows
 from budgetbook.extract.key_projects import KeyProjects
@@ -24,7 +24,7 @@ class Extraction:
     identity: Identity
     facts: list[Fact] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
-    cells: list[dict] = field(default_factory=list)  # every numeric cell of the standard tables, with its identity
+    cells: list[ReadCell] = field(default_factory=list)  # every numeric cell of the standard tables, with its identity
 
 
 def extract_document(doc: Document) -> Extraction:

@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from budgetbook.document import Table
-from budgetbook.extract.facts import FUNDING_SOURCES, MONEY_UNITS, Fact, count_unit, precision_of, to_wan
+from budgetbook.extract.facts import (
+    FUNDING_SOURCES,
+    MONEY_UNITS,
+    Fact,
+    ReadCell,
+    count_unit,
+    precision_of,
+    to_wan,
+)
 from budgetbook.extract.identity import is_org_name
 from budgetbook.extract.prose import (
     DEFAULT_BASIS,
@@ -272,7 +280,7 @@ class TableContext:
     doc_kind: str
     carryover: bool = False  # reading the rows below a 上年结转 row
     entity: str = ""  # the unit whose rows are being read in a multi-unit table ("" the department)
-    cells: list[dict] = field(default_factory=list)  # every numeric cell, read or not
+    cells: list[ReadCell] = field(default_factory=list)  # every numeric cell, read or not
     headers: list[list[str]] = field(default_factory=list)  # the header rows in force
     periods: list[tuple[int | None, str]] = field(default_factory=list)  # year rows read so far (years as rows)
 
@@ -437,24 +445,24 @@ def _keep_cell(
     fact = facts[0] if facts else None
     year, basis = head.period or (_column_year(path, ctx.fiscal_year), "")
     ctx.cells.append(
-        {
-            "table_id": ctx.table_id,
-            "row": i,
-            "col": j,
-            "value": fact.value if fact else (number if "%" in text else to_wan(number, ctx.factor_unit)),
-            "measure": fact.measure if fact else "",
-            "item": fact.item if fact else "",
-            "year": fact.year if fact else year,
-            "basis": fact.basis if fact else basis,
-            "scope": fact.scope if fact else _title_scope(ctx),
-            "entity": ctx.entity,
-            "row_label": head.raw.strip(),
-            "row_code": head.code,
-            "row_level": head.level,
-            "table_kind": ctx.kind.name,
-            "column": header,
-            "change": is_change_column(header) or bool(head.change),
-        }
+        ReadCell(
+            table_id=ctx.table_id,
+            row=i,
+            col=j,
+            value=fact.value if fact else (number if "%" in text else to_wan(number, ctx.factor_unit)),
+            measure=fact.measure if fact else "",
+            item=fact.item if fact else "",
+            year=fact.year if fact else year,
+            basis=fact.basis if fact else basis,
+            scope=fact.scope if fact else _title_scope(ctx),
+            entity=ctx.entity,
+            row_label=head.raw.strip(),
+            row_code=head.code,
+            row_level=head.level,
+            table_kind=ctx.kind.name,
+            column=header,
+            change=is_change_column(header) or bool(head.change),
+        )
     )
 
 
