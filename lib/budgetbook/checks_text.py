@@ -173,16 +173,15 @@ def headings(paragraphs: pd.DataFrame) -> pd.DataFrame:
     (column `cover`)."""
     if paragraphs.empty:
         return paragraphs.assign(cover=pd.Series(dtype=bool))
-    text = paragraphs.text.fillna("").astype(str)
-    numbered = pd.Series(
-        [heading_rank(t) is not None and len(t) <= 60 and "。" not in t for t in text.tolist()],
-        index=paragraphs.index,
-        dtype=bool,
-    )
+    texts = paragraphs.text.fillna("").tolist()  # read once, not kept: a large document's text is large
+    numbered = [len(t) <= 60 and "。" not in t and heading_rank(t) is not None for t in texts]
+    short = [len(t) <= 40 for t in texts]
+    del texts
+    numbered = pd.Series(numbered, index=paragraphs.index, dtype=bool)
     block = pd.to_numeric(paragraphs.block, errors="coerce").astype(float)
     first = block.groupby(paragraphs.doc_id).transform("min")
-    cover = ((block <= first + 3) & (text.str.len() <= 40)).fillna(False).astype(bool)
-    toc = (paragraphs.section.fillna("").astype(str) == TOC).astype(bool)
+    cover = ((block <= first + 3) & pd.Series(short, index=paragraphs.index, dtype=bool)).fillna(False).astype(bool)
+    toc = (paragraphs.section == TOC).fillna(False).astype(bool)
     return paragraphs.assign(cover=cover).loc[numbered | cover | toc]
 
 
