@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -180,13 +181,16 @@ def read_entry(source: Source) -> Entry:
     doc, extraction, problems = read_one(source)
     if doc is None:
         return Entry(document_frames(None, extraction, problems), None, 0)
-    with collector.paused():  # see `collector`
-        entry = Entry({}, encode(doc, extraction), doc.pages or 0)
+    with collector.paused(), tempfile.TemporaryFile() as copy:  # see `collector`
+        copy.write(encode(doc, extraction))  # the cache's copy waits on disk while the frames are made
+        entry = Entry({}, None, doc.pages or 0)
         extractions = {doc.doc_id: extraction} if extraction is not None else {}
         entry.frames.update(extraction_frames([doc], extractions, problems, drain=True))
         del doc, extraction, extractions
         collector.give_back_memory()  # the document's, before the audit's working set (see `collector`)
         entry.frames.update(audit_frames(entry.frames))
+        copy.seek(0)
+        entry.document = copy.read()
     return entry
 
 
