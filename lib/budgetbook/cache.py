@@ -83,6 +83,37 @@ class Entry:
     pages: int = 0
 
 
+@dataclasses.dataclass
+class Packed:
+    """An entry as a worker sends it back: each frame as the bytes of its Parquet file, as the cache keeps it.
+    A large document's frames, pickled, were copied whole in the worker and again in the run's process
+    (a 50 MB document's worker ran out of memory); Parquet bytes are a fifth of them and written once."""
+
+    parquet: dict[str, bytes]
+    document: bytes | None
+    pages: int = 0
+
+
+def pack(entry: Entry) -> Packed:
+    """`entry` with its frames as Parquet bytes, each frame let go of once written (`entry` is left without)."""
+    parquet = {}
+    for name in list(entry.frames):
+        parquet[name] = _parquet_bytes(entry.frames.pop(name))
+    return Packed(parquet, entry.document, entry.pages)
+
+
+def unpack(packed: Packed) -> Entry:
+    """The `Entry` that `pack` made `packed` from."""
+    frames = {name: pd.read_parquet(io.BytesIO(data)) for name, data in packed.parquet.items()}
+    return Entry(frames, packed.document, packed.pages)
+
+
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer)
+    return buffer.getvalue()
+
+
 class Cache:
     """The cache folder of one output folder, for the current extractor version."""
 
@@ -101,12 +132,15 @@ class Cache:
         """Whether the file was read (an entry without a document holds only its problem)."""
         return (self.path(key) / DOCUMENT_FILE).exists()
 
-    def put(self, key: str, entry: Entry) -> None:
+    def put(self, key: str, entry: Entry | Packed) -> None:
         """Write the entry whole: into a temporary folder, then renamed into place."""
         self.dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.dir))
         try:
-            for name, frame in entry.frames.items():
+            if isinstance(entry, Packed):
+                for name, data in entry.parquet.items():
+                    (tmp / f"{name}.parquet").write_bytes(data)
+            for name, frame in entry.frames.items() if isinstance(entry, Entry) else ():
                 pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp / f"{name}.parquet")
             if entry.document is not None:
                 (tmp / DOCUMENT_FILE).write_bytes(entry.document)

@@ -21,7 +21,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from budgetbook import collector, engine
-from budgetbook.cache import Cache, Entry, encode, file_key, problems_of, relabel
+from budgetbook.cache import Cache, Entry, Packed, encode, file_key, pack, problems_of, relabel, unpack
 from budgetbook.checks import Tolerance, cross_document_checks, with_groups
 from budgetbook.document import Document
 from budgetbook.extract.identity import load_gazetteer
@@ -194,6 +194,11 @@ def read_entry(source: Source) -> Entry:
     return entry
 
 
+def read_packed(source: Source) -> Packed:
+    """`read_entry`, its frames packed as the cache keeps them: what a worker sends back (see `Packed`)."""
+    return pack(read_entry(source))
+
+
 def failed_entry(source: Source, exc: BaseException) -> Entry:
     """The entry of a document whose worker died or raised: one problem row naming it."""
     reason = str(exc).strip() or type(exc).__name__
@@ -284,10 +289,10 @@ def read_into_cache(
     bar = tqdm(total=total, initial=initial, desc="reading", unit="doc", file=sys.stderr, disable=not progress)
     pages = 0
     with bar:
-        for source, result in engine.run_all(read_entry, [p.source for p in todo], jobs, scheduler):
+        for source, result in engine.run_all(read_packed, [p.source for p in todo], jobs, scheduler):
             key = by_source[source].key
             if isinstance(result, BaseException) or key is None:
-                failed[source.doc_id] = result if isinstance(result, Entry) else failed_entry(source, result)
+                failed[source.doc_id] = unpack(result) if isinstance(result, Packed) else failed_entry(source, result)
             else:
                 cache.put(key, result)  # kept even if the run stops before the end
                 pages += result.pages
