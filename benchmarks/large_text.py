@@ -4,8 +4,8 @@
 
 Builds a text document of about MB megabytes from the seed disclosures (the .txt documents of the
 input folder: data/raw, or the shared seeds while data/raw holds none, as in a clone or in CI) and
-reads it the way a run's worker does (reader, extraction, frames, the cache's copy and audit), each kind in a fresh
-process. Prints, per kind, the size, what was found, the seconds of that read, the seconds per MB,
+reads it the way a run's worker does (reader, extraction, frames, the cache's copy, audit, and the frames
+packed as Parquet files to send back), each kind in a fresh process. Prints, per kind, the size, what was found, the seconds of that read, the seconds per MB,
 the CPU seconds of the process (on a loaded machine the fairer figure) and its peak resident
 memory. Kinds:
 - prose: one disclosure, then its paragraphs without figures again and again (a long report);
@@ -46,17 +46,23 @@ def build(kind: str, megabytes: float, target: Path) -> Path:
 
 
 def child(path: Path) -> None:
-    """Read one document as a run's worker does (`read_entry`) and print the figures as one line of key=value."""
-    from budgetbook.pipeline import Source, read_entry
+    """Read one document as a run's worker does (`read_packed`: its frames made and packed as Parquet files)
+    and print the figures as one line of key=value."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    from budgetbook.pipeline import Source, read_packed
 
     start = time.perf_counter()
-    frames = read_entry(Source(path, path.name, path.stem)).frames
+    packed = read_packed(Source(path, path.name, path.stem))
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    rows = {name: pq.read_metadata(io.BytesIO(data)).num_rows for name, data in packed.parquet.items()}
     print(
-        f"paragraphs={len(frames['paragraphs'])} tables={len(frames['tables'])} facts={len(frames['facts'])} "
-        f"checks={len(frames['checks'])} problems={len(frames['problems'])} entry={seconds:.1f} "
+        f"paragraphs={rows['paragraphs']} tables={rows['tables']} facts={rows['facts']} "
+        f"checks={rows['checks']} problems={rows['problems']} entry={seconds:.1f} "
         f"cpu={cpu:.1f} peak={peak:.0f}"
     )
 
