@@ -5,9 +5,9 @@
 Builds a text document of about MB megabytes from the seed disclosures (the .txt documents of the
 input folder: data/raw, or the shared seeds while data/raw holds none, as in a clone or in CI) and
 reads it the way a run's worker does (reader, extraction, frames, the cache's copy, audit, and the frames
-packed as Parquet files to send back), each kind in a fresh process. Prints, per kind, the size, what was found, the seconds of that read, the seconds per MB,
-the CPU seconds of the process (on a loaded machine the fairer figure) and its peak resident
-memory. Kinds:
+packed as Parquet files to send back), each kind in a fresh process. Prints, per kind, the size, what was
+found, the seconds of that read, the seconds per MB, the CPU seconds of the process (on a loaded machine
+the fairer figure) and its peak resident memory. Kinds:
 - prose: one disclosure, then its paragraphs without figures again and again (a long report);
 - dense: every seed disclosure, again and again (figures and tables on every page);
 - line:  the seed disclosures with their line breaks removed (one enormous paragraph per copy).
