@@ -1,4 +1,5 @@
-"""The cyclic garbage collector around a document's read (`budgetbook.collector`)."""
+"""The memory of a document's read: the cyclic collector around it (`budgetbook.collector`) and what a worker
+sends back."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from budgetbook import collector
-from budgetbook.pipeline import Source, read_entry
+from budgetbook.cache import Cache, unpack
+from budgetbook.pipeline import Source, read_entry, read_packed
 
 from .conftest import SEEDS_RAW, need_shared
 
@@ -36,3 +38,19 @@ def test_a_read_leaves_the_collector_running_whatever_the_document_gave(tmp_path
     assert gc.isenabled() and len(read.frames["facts"]) > 0
     failed = read_entry(Source(broken, broken.name, broken.stem))
     assert gc.isenabled() and len(failed.frames["problems"]) == 1
+
+
+def test_a_worker_sends_back_the_parquet_files_the_cache_keeps(tmp_path: Path) -> None:
+    seed = sorted(need_shared(SEEDS_RAW).glob("*.txt"))[0]
+    source = Source(seed, seed.name, seed.stem)
+    entry, packed = read_entry(source), read_packed(source)
+    assert set(packed.parquet) == set(entry.frames) and packed.document == entry.document
+    back = unpack(packed)
+    cache = Cache(tmp_path)
+    cache.put("key", packed)
+    for name in entry.frames:
+        written = cache.frame("key", name)
+        assert back.frames[name].equals(written) and list(written.dtypes) == list(back.frames[name].dtypes), name
+    facts = cache.frame("key", "facts")
+    assert len(facts) == len(entry.frames["facts"]) > 0
+    assert facts.value.tolist() == entry.frames["facts"].value.tolist()
