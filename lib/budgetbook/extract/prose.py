@@ -291,8 +291,6 @@ def change_word(label: str) -> tuple[int, int] | None:
         return None
     words = load("measures")["change"]
     label = _ALTERNATIVE.sub(lambda m: "#" * len(m.group(0)), label)  # 下降（增长）5%: the sign chosen
-    if not _any_change_word().search(label):
-        return None
     found = [(label.rfind(w), sign) for sign, key in ((1, "up"), (-1, "down"), (0, "flat")) for w in words[key]]
     pos, sign = max(found)
     return (sign, pos) if pos >= 0 else None
