@@ -185,10 +185,10 @@ COMPRESSION = 3
 
 def encode(doc: Document, extraction: Extraction | None) -> bytes:
     """(Document, Extraction) as gzip JSON, written a chunk of blocks, facts or cells at a time (a large
-    document's JSON is never held as one string)."""
+    document's JSON is never held as one string). No time in the gzip header: the same read gives the same bytes."""
     document = {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.name != "blocks"}
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=COMPRESSION) as out:
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=COMPRESSION, mtime=0) as out:
         out.write(b'{"document":' + _json(document) + b',"blocks":')
         _write_list(out, doc.blocks, _block_json)
         out.write(b',"extraction":')
