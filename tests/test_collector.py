@@ -4,6 +4,8 @@ sends back."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -57,3 +59,29 @@ def test_a_worker_sends_back_the_parquet_files_the_cache_keeps(tmp_path: Path, m
     facts = cache.frame("key", "facts")
     assert len(facts) == len(entry.frames["facts"]) > 0
     assert facts.value.tolist() == entry.frames["facts"].value.tolist()
+
+
+_FREED_BLOCKS = """
+import sys
+from budgetbook import collector
+if sys.argv[1] == "unmapped":
+    assert collector.large_blocks_unmapped()
+def rss():
+    return int(open("/proc/self/statm").read().split()[1]) * 4096 >> 20
+first = bytearray(1 << 20)
+del first  # glibc raises its mapping threshold past a block of this size once one is freed
+blocks = [bytearray(1 << 20) for _ in range(200)]
+before = rss()
+blocks = blocks[-1:]  # all but the newest freed: in the heap they stay below it
+print(before - rss())
+"""
+
+
+@pytest.mark.skipif(collector._libc_function("mallopt") is None, reason="needs glibc's mallopt")
+def test_large_blocks_go_back_to_the_system_when_freed() -> None:
+    def given_back(mode: str) -> int:
+        done = subprocess.run([sys.executable, "-c", _FREED_BLOCKS, mode], capture_output=True, text=True, check=True)
+        return int(done.stdout)
+
+    assert given_back("unmapped") >= 150  # MB of the 199 blocks freed
+    assert given_back("default") < 50  # what the setting is for: glibc alone keeps them

@@ -178,6 +178,7 @@ def read_entry(source: Source) -> Entry:
     """The unit of work sent to a worker: read one file (`read_one`) and make its frames. The read
     document is encoded for the cache first, then let go of part by part as its frames are made: a
     large document's blocks and figures need not stay beside its frames and the audit's work."""
+    collector.large_blocks_unmapped()  # the frames' and the audit's buffers given back when freed (see `collector`)
     doc, extraction, problems = read_one(source)
     if doc is None:
         return Entry(document_frames(None, extraction, problems), None, 0)
@@ -262,6 +263,7 @@ def extract(
     todo = [p for p in unique if force or p.key is None or not cache.has(p.key)]
     failed, read = read_into_cache(todo, cache, jobs, scheduler, progress, initial=len(unique) - len(todo))
     collector.give_back_memory()  # what reading freed, before the frames are read back (see `collector`)
+    collector.large_blocks_unmapped()
     folder = assemble(planned, cache, failed, out)
     cache.prune({p.key for p in unique if p.key is not None and p.source.doc_id not in failed})
     read_ok = [p for p in unique if p.key and p.source.doc_id not in failed and cache.has_document(p.key)]
