@@ -39,6 +39,9 @@ def test_title_over_several_lines() -> None:
     assert (title.department, title.year, title.kind) == ("中共上海市普陀区委社会工作部", 2024, "final_account")
     title = find_title(["2023年度怀化市人民政府办公室", "部门整体支出绩效自评报告"], vocab)
     assert (title.department, title.year, title.kind) == ("怀化市人民政府办公室", 2023, "self_evaluation")
+    # 北京市国资委 2026 (p1 l1-l2): the year printed without 年 before the kind is the year, not part of the name
+    title = find_title(["北京市人民政府国有资产监督管理委员会", "2026部门预算情况的说明"], vocab)
+    assert (title.department, title.year, title.kind) == ("北京市人民政府国有资产监督管理委员会", 2026, "budget")
 
 
 def test_names_lose_trailing_unit_words() -> None:
