@@ -32,7 +32,17 @@ FORM_ROWS = [
     ["", "其中：当年财政拨款", "3176.6", "4347.22", "4347.22", "—", "—", "—", ""],
     ["", "上年结转资金", "", "192.33", "192.33", "—", "—", "—", ""],
     ["", "其他资金", "", "", "", "—", "—", "—", ""],
-    ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+    [
+        "绩效指标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ],
     ["", "产出指标", "数量指标", "提供有价值的参阅资料", "≥100篇", "284", "10", "10", ""],
     ["总分", "", "", "", "", "", "100", "99", ""],
 ]
@@ -64,7 +74,10 @@ def test_a_project_form_states_its_funds_on_each_basis() -> None:
     assert _keys(facts) == FORM_FACTS
     assert {f.item for f in facts} == {"政务服务运行保障"} and {f.year for f in facts} == {2023}
     budget = next(f for f in facts if f.basis == "budget" and not f.scope)
-    assert budget.location == "p1 l4 t3 r3 c2" and budget.evidence == "项目支出绩效自评表｜年度资金总额｜年初预算数｜3176.6"
+    assert (
+        budget.location == "p1 l4 t3 r3 c2"
+        and budget.evidence == "项目支出绩效自评表｜年度资金总额｜年初预算数｜3176.6"
+    )
     # in 元, the amounts are converted; the rate and the score are not
     in_yuan = Table(rows=_form().rows, location=Location(1), title="项目支出绩效自评表", unit="元")
     assert {(f.measure, f.value) for f in funds_facts(in_yuan, 1, 2023) if not f.scope and f.basis == "budget"} == {
@@ -213,7 +226,14 @@ def test_what_an_evaluation_says_of_the_projects_funds(year: int, text: str, exp
 def test_a_notice_lists_the_projects_it_funds() -> None:
     rows = [
         ["项目单位", "项目内容", "支出功能科目", "政府预算经济科目", "部门预算支出经济科目", "金额"],
-        ["市文旅广电局", "长沙文旅2025年户外3D大屏宣传项目", "2070113旅游宣传", "50205委托业务费", "30227委托业务费", "10.2714"],
+        [
+            "市文旅广电局",
+            "长沙文旅2025年户外3D大屏宣传项目",
+            "2070113旅游宣传",
+            "50205委托业务费",
+            "30227委托业务费",
+            "10.2714",
+        ],
         ["市文旅广电局", "长沙文旅境外媒体宣传项目", "2070113旅游宣传", "50205委托业务费", "30227委托业务费", "7.9"],
         ["合计", "", "", "", "", "35.678"],
     ]

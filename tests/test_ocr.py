@@ -128,7 +128,11 @@ def test_a_scanned_evaluation_is_read(tmp_path: Path) -> None:
     assert all(p.confidence is not None for p in scan.paragraphs)
     extraction = extract_document(scan)
     identity = extraction.identity
-    assert (identity.department, identity.fiscal_year, identity.doc_kind) == ("长沙市市场监督管理局", 2022, "self_evaluation")
+    assert (identity.department, identity.fiscal_year, identity.doc_kind) == (
+        "长沙市市场监督管理局",
+        2022,
+        "self_evaluation",
+    )
     got = {(f.measure, f.item, f.basis, round(f.value, 2)) for f in extraction.facts if f.source == "ocr"}
     assert {
         ("expenditure.project", "", "budget", 12954.16),
@@ -159,7 +163,11 @@ def test_red_ink_is_turned_white_and_black_ink_kept() -> None:
     image[12:15, 5:10] = (20, 20, 20)  # black print
     image[5:10, 15:20] = (130, 130, 130)  # grey print (a scan's faint text)
     out = without_seals(image)
-    assert (out[5:10, 5:10] == 255).all() and (out[12:15, 5:10] == 20).all() and (out[5:10, 15:20] == image[5:10, 15:20]).all()
+    assert (
+        (out[5:10, 5:10] == 255).all()
+        and (out[12:15, 5:10] == 20).all()
+        and (out[5:10, 15:20] == image[5:10, 15:20]).all()
+    )
     assert without_seals(image[:, :, 0]) is not None
 
 

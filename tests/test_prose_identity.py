@@ -63,7 +63,10 @@ def test_project_named_with_and_without_its_code_is_one() -> None:
         "项目支出300万元，具体包括：（1）330100210000000012345-法律顾问服务经费100万元；（2）法律顾问服务经费100万元；"
         "（3）网络安全运维200万元。"
     )
-    assert [(f.item, f.value) for f in facts if f.measure == "project"] == [("法律顾问服务经费", 100), ("网络安全运维", 200)]
+    assert [(f.item, f.value) for f in facts if f.measure == "project"] == [
+        ("法律顾问服务经费", 100),
+        ("网络安全运维", 200),
+    ]
 
 
 def test_project_list_one_paragraph_per_item() -> None:
@@ -128,26 +131,49 @@ def test_list_ends_at_a_paragraph_of_other_numbering() -> None:
     ("text", "measure", "expected"),
     [
         # 福州市公安局交通警察局: 城区大队 are not 内设机构
-        ("福州市公安局交通管理支队包括支队下设9个内设机构和5个城区大队，具体编制和机构设置属涉密内容。", "org.divisions", [9]),
+        (
+            "福州市公安局交通管理支队包括支队下设9个内设机构和5个城区大队，具体编制和机构设置属涉密内容。",
+            "org.divisions",
+            [9],
+        ),
         # 北京市宣传部: the 1 is the 行政单位 itself
-        ("2026年部门预算包括中国共产党北京市委员会宣传部本级1家行政单位和11家事业单位，事业单位分别为综合事务中心、人才发展中心。",
-         "org.affiliated_units", [11]),
+        (
+            "2026年部门预算包括中国共产党北京市委员会宣传部本级1家行政单位和11家事业单位，事业单位分别为综合事务中心、人才发展中心。",
+            "org.affiliated_units",
+            [11],
+        ),
         # 北京市经济和信息化局: 8 事业单位 after 31 处室
-        ("另设机关纪委（审计处）、工会、离退休干部处等31个处室，下属北京市中小企业服务中心、北京市无线电监测站等8个全额拨款事业单位。",
-         "org.divisions", [31]),
-        ("另设机关纪委（审计处）、工会、离退休干部处等31个处室，下属北京市中小企业服务中心、北京市无线电监测站等8个全额拨款事业单位。",
-         "org.affiliated_units", [8]),
+        (
+            "另设机关纪委（审计处）、工会、离退休干部处等31个处室，下属北京市中小企业服务中心、北京市无线电监测站等8个全额拨款事业单位。",
+            "org.divisions",
+            [31],
+        ),
+        (
+            "另设机关纪委（审计处）、工会、离退休干部处等31个处室，下属北京市中小企业服务中心、北京市无线电监测站等8个全额拨款事业单位。",
+            "org.affiliated_units",
+            [8],
+        ),
         ("共32个内设机构、12个直属事业单位。", "org.affiliated_units", [12]),
         ("设20个内设机构。", "org.divisions", [20]),
         # 苏州市交通运输局: 编制范围 of units is no headcount
-        ("纳入本部门2026年部门汇总预算编制范围的预算单位共计8家，具体包括：苏州市交通运输局，苏州市港航事业发展中心。",
-         "staff.authorized", []),
+        (
+            "纳入本部门2026年部门汇总预算编制范围的预算单位共计8家，具体包括：苏州市交通运输局，苏州市港航事业发展中心。",
+            "staff.authorized",
+            [],
+        ),
         # 北京市交通委员会: 人员编制规定 names a regulation, 32个单位 are units
-        ("根据《北京市交通委员会职能配置、内设机构和人员编制规定》，设立北京市交通委员会，部门预算共计32个单位。", "staff.authorized", []),
+        (
+            "根据《北京市交通委员会职能配置、内设机构和人员编制规定》，设立北京市交通委员会，部门预算共计32个单位。",
+            "staff.authorized",
+            [],
+        ),
         ("推进编制、招聘、使用、保障、医保五个一体化。", "staff.authorized", []),
         # 北京市生态环境局: a unit's name (机动车排放管理事务中心) counts no vehicles
-        ("9个公益一类单位分别为北京市生态环境监测中心、北京市机动车排放管理事务中心，1个公益二类单位是北京市生态环境保护科学研究院。",
-         "assets.vehicles", []),
+        (
+            "9个公益一类单位分别为北京市生态环境监测中心、北京市机动车排放管理事务中心，1个公益二类单位是北京市生态环境保护科学研究院。",
+            "assets.vehicles",
+            [],
+        ),
         ("2019年局机关及下属0个单位公务用车保有量为0辆。", "assets.vehicles", [0]),
         ("2026年拟购置车辆共2辆，现有车辆10辆。", "assets.vehicles", [10]),
         ("本部门编制数113名，实有人员108人。", "staff.authorized", [113]),
@@ -264,4 +290,6 @@ def test_the_basis_is_the_one_the_figures_own_clause_names() -> None:
         "因此，“三公”经费支出的决算数大于预算数。",
         year=2019,
     )
-    assert [(f.measure, f.basis, f.value) for f in facts if f.measure == "sangong.total"] == [("sangong.total", "budget", 0)]
+    assert [(f.measure, f.basis, f.value) for f in facts if f.measure == "sangong.total"] == [
+        ("sangong.total", "budget", 0)
+    ]

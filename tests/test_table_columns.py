@@ -70,7 +70,6 @@ def test_change_columns_are_changes_of_the_total() -> None:
     assert len(got[("sangong.vehicle", 2026, "budget")]) == 1
 
 
-
 def test_audit_checks_a_table_change_against_its_columns() -> None:
     """The change and its rate are checked against the table's own two years, and a wrong one is found."""
     import pandas as pd
@@ -86,6 +85,7 @@ def test_audit_checks_a_table_change_against_its_columns() -> None:
     wrong = [row[:] for row in SANGONG_WITH_CHANGE]
     wrong[1][3] = "-12.00"  # 110 - 120 is -10
     assert audit(wrong) == [("change_amount", "error"), ("change_rate", "error")]
+
 
 def test_change_column_of_a_summary_in_yuan() -> None:
     rows = [

@@ -59,7 +59,9 @@ def test_department_report_covers_all_its_documents(workbook) -> None:
     text = json.dumps([c.get("outputs", []) for c in executed.cells], ensure_ascii=False)
     assert "003_08825dcfe6cddb18" in text and "000_807fa59220604bac" in text  # 2023 self-evaluation and 2024 budget
     assert "image/png" in text  # the charts
-    docs = pd.read_excel(reports / "怀化市人民政府办公室" / "怀化市人民政府办公室.xlsx", sheet_name="概况", engine="calamine")
+    docs = pd.read_excel(
+        reports / "怀化市人民政府办公室" / "怀化市人民政府办公室.xlsx", sheet_name="概况", engine="calamine"
+    )
     assert sorted(docs["年度"]) == [2023, 2024]
     html = (reports / "怀化市人民政府办公室" / "02-department-report.html").read_text(encoding="utf-8")
     assert "from budgetbook" not in html  # code hidden
