@@ -16,6 +16,18 @@ SHARED = Path(os.environ.get("BUDGETBOOK_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus" / "pdf"
 # The five seed documents (text exports) live in the shared folder, never copied into the repository.
 SEEDS_RAW = SHARED / "seeds"
+# The header row of the national template's 绩效指标 part (项目支出绩效自评表), as the seeds print it.
+INDICATOR_HEADER = [
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
 # Headless Chromium for the report tests (.ci/run installs Debian's package): no sandbox as root, and no
 # background traffic, which this machine's closed network would refuse.
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

@@ -22,7 +22,7 @@ from budgetbook.extract.tables import read_table
 from budgetbook.readers import read_document
 from budgetbook.readers.legacy import convert, soffice
 
-from .conftest import SHARED, need_shared
+from .conftest import INDICATOR_HEADER, SHARED, need_shared
 
 FORM_ROWS = [
     ["项目名称", "政务服务运行保障", "", "", "", "", "", "", ""],
@@ -32,17 +32,7 @@ FORM_ROWS = [
     ["", "其中：当年财政拨款", "3176.6", "4347.22", "4347.22", "—", "—", "—", ""],
     ["", "上年结转资金", "", "192.33", "192.33", "—", "—", "—", ""],
     ["", "其他资金", "", "", "", "—", "—", "—", ""],
-    [
-        "绩效指标",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "年度指标值",
-        "实际完成值",
-        "分值",
-        "得分",
-        "偏差原因分析及改进措施",
-    ],
+    [*INDICATOR_HEADER],
     ["", "产出指标", "数量指标", "提供有价值的参阅资料", "≥100篇", "284", "10", "10", ""],
     ["总分", "", "", "", "", "", "100", "99", ""],
 ]

@@ -4,20 +4,12 @@ from budgetbook.document import Location, Table
 from budgetbook.extract.indicators import clean_project, indicator_rows
 from budgetbook.storage import read_frame
 
+from .conftest import INDICATOR_HEADER
+
 
 def test_self_evaluation_rows_are_filled_down() -> None:
     rows = [
-        [
-            "绩效指标",
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ],
+        [*INDICATOR_HEADER],
         ["", "产出指标（50分)", "数量指标", "提供有价值的参阅资料", "≥100篇", "284", "10", "10", ""],
         ["", "", "", "高效处理各类来文", "≥4000件", "5164", "10", "10", ""],
         ["", "", "可持续影响指标", "", "", "", "", "", ""],
