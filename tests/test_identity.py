@@ -42,6 +42,10 @@ def test_title_over_several_lines() -> None:
     # 北京市国资委 2026 (p1 l1-l2): the year printed without 年 before the kind is the year, not part of the name
     title = find_title(["北京市人民政府国有资产监督管理委员会", "2026部门预算情况的说明"], vocab)
     assert (title.department, title.year, title.kind) == ("北京市人民政府国有资产监督管理委员会", 2026, "budget")
+    title = find_title(["2026北京市统计局部门预算"], vocab)  # and before the name
+    assert (title.department, title.year, title.kind) == ("北京市统计局", 2026, "budget")
+    title = find_title(["北京2022冬奥组委2026年部门预算"], vocab)  # digits inside a name stay in it
+    assert (title.department, title.year) == ("北京2022冬奥组委", 2026)
 
 
 def test_names_lose_trailing_unit_words() -> None:

@@ -106,7 +106,7 @@ class Title:
 def _title_pattern() -> re.Pattern[str]:
     kinds = sorted((w for k in load("identity")["kinds"] for w in k["words"]), key=len, reverse=True)
     return re.compile(
-        r"^(?:(?P<y1>20\d{2})年度?)?(?P<dept>.*?)(?:(?P<y2>20\d{2})(?:年度?|度)?)?(?:市级|省级|县级|区级)?"
+        r"^(?:(?P<y1>20\d{2})(?:年度?|度)?)?(?P<dept>.*?)(?:(?P<y2>20\d{2})(?:年度?|度)?)?(?:市级|省级|县级|区级)?"
         rf"(?:部门|单位)?(?P<kind>{'|'.join(map(re.escape, kinds))})"
     )
 
