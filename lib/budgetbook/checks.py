@@ -177,7 +177,6 @@ def with_groups(
     项-level item named by its code (2069999-其他科学技术支出).
     """
     out = facts.assign(
-        group=_groups(facts.source.tolist(), facts.location.tolist(), facts.index),
         item=facts.item.fillna(""),
         basis=facts.basis.fillna(""),
         precision=facts.precision.fillna(0.0),
@@ -209,6 +208,7 @@ def with_groups(
         keys = (_row_key(doc, loc) for doc, loc in cols.zip("doc_id", "location"))
         doubtful = [d or k in numbering_rows for d, k in zip(doubtful, keys, strict=True)]
     return out.assign(
+        group=_groups(cols["source"], cols["location"], out.index),  # the columns read above, not read again
         context=pd.Series(context, index=out.index, dtype=object),
         doubtful=pd.Series(doubtful, index=out.index, dtype=bool),
         in_part=pd.Series(in_part, index=out.index, dtype=bool),
