@@ -70,6 +70,9 @@ class Kind:
     facts: bool = True  # false: cells are kept with their identity but give no facts
     side_totals: tuple[str, ...] = ()  # the measures of a bare 总计 row on each side
     as_items: frozenset[str] = frozenset()  # measures whose rows are economic items here
+    items: bool = True  # false: rows by function/economic class break the table's own figure down, no facts
+    beside: frozenset[str] = frozenset()  # columns of these make a bare 合计 column more than the kind's total
+    as_classes: frozenset[str] = frozenset()  # measures whose rows are the economic class of that name here
 
 
 @dataclass
@@ -99,6 +102,9 @@ def table_kind(title: str) -> Kind | None:
                 kind.get("facts", True),
                 tuple(kind.get("side_totals", ())),
                 frozenset(kind.get("as_items", ())),
+                kind.get("items", True),
+                frozenset(kind.get("beside", ())),
+                frozenset(kind.get("as_classes", ())),
             )
     return None
 
@@ -283,6 +289,7 @@ class TableContext:
     cells: list[ReadCell] = field(default_factory=list)  # every numeric cell, read or not
     headers: list[list[str]] = field(default_factory=list)  # the header rows in force
     periods: list[tuple[int | None, str]] = field(default_factory=list)  # year rows read so far (years as rows)
+    parts: dict[int, tuple[str, int]] = field(default_factory=dict)  # each side's open part: (name, numbering depth)
 
     @property
     def factor_unit(self) -> str:
@@ -365,6 +372,7 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             carryover = False
         elif term and carryover and set(term.measures) & _SOURCES:
             continue
+        part = _part(ctx, side, raw_label, term, total)
         code = row_code(row, lay.codes, raw_label) if side == 0 else ""
         if side == 0:
             units = [clean_label(row[j]) for j in _entity_columns(lay) if j < len(row) and row[j].strip()]
@@ -373,7 +381,7 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
         level = "" if period or change else _row_level(code, total)
         as_total = total or bool(period or change)  # a year row (2023年预算数) reads each column's measure
         bare = label_col < 0
-        head = _RowLabel(raw_label, label, term, as_total, in_projects, code, level, bare, side, period, change)
+        head = _RowLabel(raw_label, label, term, as_total, in_projects, code, level, bare, side, period, change, part)
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels or j in lay.numbers:
                 continue
@@ -389,6 +397,42 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
 _CODE_PREFIX = re.compile(r"^\s*[\[【]?(\d{3}(?:\d{2}){0,2})(?!\d)")
 _LEVELS = {3: "类", 5: "款", 7: "项"}
 _UNIT_ROW = "本级"
+
+
+# Numbering of a row label, outermost first: 一、 > （一） > 1、 > (1) > ①.
+_DEPTHS = (
+    re.compile(r"^[一二三四五六七八九十]+[、.．]"),
+    re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
+    re.compile(r"^\d+[、.．](?!\d)"),
+    re.compile(r"^[（(]\d+[）)]"),
+    re.compile(r"^[①-⑳]"),
+)
+
+
+def numbering_depth(label: str) -> int | None:
+    """How deep a row's numbering nests it (一、 0, （一） 1, 1、 2, (1) 3, ① 4), None if unnumbered."""
+    s = squash(label)
+    return next((d for d, pattern in enumerate(_DEPTHS) if pattern.match(s)), None)
+
+
+def _part(ctx: TableContext, side: int, raw_label: str, term: Term | None, total: bool) -> str:
+    """The part of the spending a row belongs to: a numbered row naming a part (1、人员经费和公用经费支出,
+    2、专项业务经费支出: data/tables.toml [parts]) opens it, the rows numbered deeper below it ((1)工资福利支出)
+    are that part's; a row numbered as high (or not numbered), or a total, closes it. The part row is
+    itself no item of its part (""); a blank label (the other side's row) leaves it open."""
+    if not raw_label.strip():
+        return ""
+    depth = numbering_depth(raw_label)
+    names = load("tables")["parts"]["names"]
+    named = next((names[m] for m in term.measures if m in names), "") if term else ""
+    if named and depth is not None and not total:
+        ctx.parts[side] = (named, depth)
+        return ""
+    open_part = ctx.parts.get(side)
+    if open_part and depth is not None and depth > open_part[1] and not total:
+        return open_part[0]
+    ctx.parts.pop(side, None)
+    return ""
 
 
 def row_code(row: list[str], codes: list[int], label: str = "") -> str:
@@ -506,6 +550,7 @@ class _RowLabel:
     side: int = 0  # which side of a two-sided table (收入 | 支出) the row is on
     period: tuple[int | None, str] | None = None  # a year row (2023年预算数, 上年): its year and basis
     change: str = ""  # a change row (增减, 增减率): "amount" or "rate"
+    part: str = ""  # the part of the spending (基本支出, 项目支出) whose numbered sub-row this is
 
 
 @dataclass(frozen=True)
@@ -764,6 +809,8 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
         fits = head.total or not head.label
         return _Reading(column.measures, item, column.unit, column.zero, column.basis) if fits else None
     term = head.term
+    if ctx.kind.total and column == GENERIC and (head.total or head.bare) and _total_is_more(ctx):
+        return None  # 合计 of the "三公" with 会议费 and 培训费 beside them: no measure
     if head.bare and not head.label and ctx.kind.total and column == GENERIC:
         return _Reading((ctx.kind.total,), "", "money", False)  # 合计 | 因公出国 | …: the 合计 column
     if head.total and head.label == _GRAND_TOTAL and ctx.kind.side_totals and column == GENERIC:
@@ -772,6 +819,15 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
         return _Reading((ctx.kind.side_totals[side],), "", "money", False)
     if head.total and ctx.kind.total and (term is None or head.label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
+    if term is not None and term.item and not ctx.kind.items:
+        return None  # 政府采购预算表｜交通运输支出: the procurement of that class, not the department's spending
+    if term is not None and head.part and (term.item or set(term.measures) <= _part_items()):
+        # (1)工资福利支出 under 1、人员经费和公用经费支出: the part's item, not the department's
+        item = f"{term.phrase}（{head.part}）" if term.item else head.part
+        return _Reading(term.measures, item, term.unit, term.zero, term.basis) if _unit_fits(term.unit, path) else None
+    if term is not None and set(term.measures) <= ctx.kind.as_classes and _unit_fits("money", path):
+        # 会议费 of a table of all spending by economic class: the class 会议费, not the department's 会议费
+        return _Reading(("expenditure.economic",), term.phrase, "money", term.zero)
     if term is not None and set(term.measures) <= ctx.kind.as_items:
         fits = _unit_fits("money", path)  # 会议费 of the basic spending only: the part is its item
         return _Reading(term.measures, _BASIC_PART, "money", term.zero) if fits else None
@@ -783,6 +839,30 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
         name = project_key(head.raw.strip())
         return _Reading(("project",), f"{name}（{ctx.entity}）" if ctx.entity else name, "money", False)
     return None
+
+
+def _total_is_more(ctx: TableContext) -> bool:
+    """Do the table's columns include measures beside its total's (data/tables.toml `beside`: 会议费 and
+    培训费 beside the "三公"), so that a bare 合计 column sums them too?"""
+    if not ctx.kind.beside or not ctx.headers:
+        return False
+    return _headers_beside(tuple(tuple(h) for h in ctx.headers), ctx.kind.topics, ctx.kind.beside)
+
+
+@lru_cache(maxsize=1 << 10)
+def _headers_beside(headers: tuple[tuple[str, ...], ...], topics: frozenset[str], beside: frozenset[str]) -> bool:
+    width = max((len(h) for h in headers), default=0)
+    for j in range(width):
+        column = column_measure([h[j] for h in headers if j < len(h)], topics)
+        if isinstance(column, Term) and set(column.measures) & beside:
+            return True
+    return False
+
+
+@cache
+def _part_items() -> frozenset[str]:
+    """Measures without items whose sub-row of a part takes the part as its item (会议费 → 基本支出)."""
+    return frozenset(load("tables")["parts"]["as_items"])
 
 
 def _source_scope(ctx: TableContext, column: str | Term) -> str:
