@@ -17,33 +17,33 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from budgetbook.checks import Tolerance, run_checks, sangong_table_checks, scoped_checks, with_groups
-from budgetbook.checks_tables import blocks, children_of, codes_of, grids, table_checks
-from budgetbook.checks_text import (
-    _sentence_years,
-    _unit_names,
+from budgetbook.audit import (
+    Tolerance,
+    blocks,
+    children_of,
+    codes_of,
     comparison_checks,
+    completeness,
     direction_checks,
     direction_pairs,
+    empty_table_checks,
+    grids,
     heading_year_checks,
     headings,
     placeholder_checks,
-    unit_name_checks,
-    year_checks,
-)
-from budgetbook.completeness import (
-    _LEADER,
-    _core,
-    _form,
-    _is_empty,
-    _none_patterns,
-    _same_table,
-    completeness,
-    empty_table_checks,
+    run_checks,
+    sangong_table_checks,
+    scoped_checks,
     standard_table,
+    table_checks,
     toc_checks,
     toc_entries,
+    unit_name_checks,
+    with_groups,
+    year_checks,
 )
+from budgetbook.audit.form import _LEADER, _core, _form, _is_empty, _none_patterns, _same_table
+from budgetbook.audit.text import _sentence_years, _unit_names
 from budgetbook.extract.vocab import load
 from budgetbook.storage import read_frame
 from budgetbook.text import normalize

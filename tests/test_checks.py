@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from budgetbook.checks import Tolerance, run_checks
+from budgetbook.audit import Tolerance, run_checks
 from budgetbook.document import Document
 from budgetbook.extract.run import extract_document
 from budgetbook.frames import audit_frames, build_frames
@@ -341,7 +341,7 @@ def test_shares_of_one_list_above_a_hundred_percent_and_wording() -> None:
 
 
 def test_table_names_and_numbers_of_the_contents() -> None:
-    from budgetbook.completeness import _core, _number, _same_table
+    from budgetbook.audit.form import _core, _number, _same_table
 
     assert [
         _number(x)
@@ -408,7 +408,7 @@ def _toc_frames(titles: list[str], statement: str = "") -> dict[str, pd.DataFram
 
 
 def test_contents_against_the_body_and_empty_tables() -> None:
-    from budgetbook.completeness import empty_table_checks, toc_checks
+    from budgetbook.audit import empty_table_checks, toc_checks
 
     titles = ["2026年部门收支总体情况表", "2026年一般公共预算“三公”经费支出情况表", "2026年政府性基金预算支出情况表"]
     statement = "注：本表反映部门本年度政府性基金预算收入支出情况，此表如无数字则表示单位无该项支出。"
@@ -421,7 +421,7 @@ def test_contents_against_the_body_and_empty_tables() -> None:
 
 
 def test_year_and_unit_name_of_the_headings() -> None:
-    from budgetbook.checks_text import heading_year_checks, unit_name_checks
+    from budgetbook.audit import heading_year_checks, unit_name_checks
 
     documents = pd.DataFrame(
         {
@@ -464,7 +464,7 @@ def test_year_and_unit_name_of_the_headings() -> None:
 
 
 def test_sangong_table_against_the_text() -> None:
-    from budgetbook.checks import sangong_table_checks, with_groups
+    from budgetbook.audit import sangong_table_checks, with_groups
 
     title = "2026年单位“三公”经费和机关运行经费预算表｜｜“三公”经费预算数/"
     rows = [
@@ -497,7 +497,7 @@ def test_sangong_table_against_the_text() -> None:
 
 
 def test_a_scoped_figure_against_the_table_of_its_scope() -> None:
-    from budgetbook.checks import scoped_checks, with_groups
+    from budgetbook.audit import scoped_checks, with_groups
 
     # 杭州市交通运输局: the text's 一般公共预算基本支出 against 表5's 基本支出小计 (a real finding of the corpus)
     rows = [
@@ -531,7 +531,7 @@ def test_a_scoped_figure_against_the_table_of_its_scope() -> None:
 
 
 def test_comparative_wording_built_from_two_real_figures() -> None:
-    from budgetbook.checks_text import comparison_checks
+    from budgetbook.audit import comparison_checks
 
     # 北京市审计局 2026: 基本支出 and 项目支出 as its text states them
     sentence = "基本支出21395.91万元，大于项目支出11456.14万元。"
@@ -542,7 +542,7 @@ def test_comparative_wording_built_from_two_real_figures() -> None:
 
 
 def test_template_instructions_left_in() -> None:
-    from budgetbook.checks_text import placeholder_checks
+    from budgetbook.audit import placeholder_checks
 
     texts = [
         "注：本表反映部门本年度政府性基金预算财政拨款收入支出及结转和结余情况。",

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from budgetbook.checks import LOW_CONFIDENCE, Finding, ocr_guard
+from budgetbook.audit import LOW_CONFIDENCE, Finding, ocr_guard
 from budgetbook.document import Document, Table
 from budgetbook.extract.run import extract_document
 from budgetbook.readers import ReadError, read_document

@@ -74,7 +74,7 @@ def test_audit_checks_a_table_change_against_its_columns() -> None:
     """The change and its rate are checked against the table's own two years, and a wrong one is found."""
     import pandas as pd
 
-    from budgetbook.checks import Tolerance, change_checks, with_groups
+    from budgetbook.audit import Tolerance, change_checks, with_groups
 
     def audit(rows: list[list[str]]) -> list[tuple[str, str]]:
         facts = table_facts(table("2026年一般公共预算“三公”经费支出表", rows), 9, 2026, "budget")

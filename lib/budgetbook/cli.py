@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from budgetbook import paths
-from budgetbook.checks import Tolerance
+from budgetbook.audit import Tolerance
 from budgetbook.frames import audit_frames
 from budgetbook.outputs import OutputBusy, OutputError, check_writable, locked
 from budgetbook.pipeline import extract

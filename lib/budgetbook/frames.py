@@ -283,8 +283,7 @@ def cell_records(doc: Document, extraction: Extraction | None = None, drain: boo
 
 def audit_frames(frames: dict[str, pd.DataFrame], tolerance=None) -> dict[str, pd.DataFrame]:
     """The `checks` and `completeness` frames computed from the extraction frames."""
-    from budgetbook.checks import run_checks
-    from budgetbook.completeness import completeness
+    from budgetbook.audit import completeness, run_checks
 
     departments = dict(zip(frames["documents"].doc_id, frames["documents"].department, strict=True))
     checks = typed(

@@ -21,8 +21,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from budgetbook import collector, engine
+from budgetbook.audit import Tolerance, cross_document_checks, with_groups
 from budgetbook.cache import Cache, Entry, Packed, encode, file_key, pack, problems_of, relabel, unpack
-from budgetbook.checks import Tolerance, cross_document_checks, with_groups
 from budgetbook.document import Document
 from budgetbook.extract.identity import load_gazetteer
 from budgetbook.extract.run import Extraction, extract_document

@@ -1,0 +1,104 @@
+"""Stated shares (占X%) against the share the stated figures give, and the shares of one list adding up to
+more than 100%."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from budgetbook.audit.figures import _FIGURE_COLUMNS
+from budgetbook.audit.model import Finding, Row, Tolerance, _describe, _evidence, _first_per, _fmt, _key, _where, rows
+
+
+def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
+    shares = facts.loc[facts.measure.str.endswith(".share")]
+    by_group: dict[tuple, dict[str, list[Row]]] = {}
+    by_year: dict[tuple, dict[str, list[Row]]] = {}  # not a scan of all facts per share
+    # only the measures a share names (its part, its bases): every other figure is never looked up
+    named = {m.removesuffix(".share") for m in shares.measure.tolist()}
+    named |= {m for of in shares.of.fillna("").tolist() for m in of.split("|")}
+    for row in rows(facts.loc[facts.doc_id.isin(shares.doc_id) & facts.measure.isin(named), _FIGURE_COLUMNS]):
+        by_group.setdefault((row.doc_id, row.group), {}).setdefault(row.measure, []).append(row)
+        by_year.setdefault((row.doc_id, _key(row.year)), {}).setdefault((row.measure, row.basis), []).append(row)
+    by_year = {key: {mb: _first_per(rows, "value") for mb, rows in pool.items()} for key, pool in by_year.items()}
+    for share in rows(shares[_FIGURE_COLUMNS]):
+        g = by_group.get((share.doc_id, share.group), {})
+        part = [p for p in g.get(share.measure.removesuffix(".share"), []) if p["item"] == share["item"]]
+        same_year = by_year.get((share.doc_id, _key(share.year)), {})
+        bases = [b for b in _share_bases(same_year, g, share) if b[0] != 0]
+        if not part or not bases:
+            continue
+        part = part[0]
+        judged = [_share_against(share, part, base, tol) for base in bases]
+        passed = [j for j in judged if j[1]]
+        computed, ok, base_facts, value = (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]
+        inline = not base_facts  # the base printed in the share's own sentence (支出为3055.44万元，其中：…占X%)
+        near = inline or all(b.group == share.group for b in base_facts)
+        if not ok and (not near or part.doubtful or (not inline and (part.context or share.context))):
+            continue  # the base was found elsewhere in the document: not known to be the share's base
+        # off by one unit of its last printed digit (59.0% for 58.94%): mis-rounded, a warning
+        misrounded = abs(computed - share.value) <= max(tol.percent, 2 * share.precision) + share.precision
+        severity = "info" if ok else ("warning" if misrounded else "error")
+        message = (
+            f"占比：{_describe(part)}占{_fmt(value)}万元的{_fmt(round(computed, 4))}%，"
+            f"文中为{_fmt(share.value)}%，{'相符' if ok else '不符'}"
+        )
+        evidence, location = _evidence([share, part, *base_facts])
+        yield Finding(share.doc_id, "share", severity, ok, round(computed, 4), share.value, message, evidence, location)
+
+
+def share_total_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
+    """Shares of one list (one sentence or paragraph, one base) adding up to more than 100%."""
+    shares = facts.loc[facts.measure.str.endswith(".share") & ~facts.doubtful & (facts.source == "prose")]
+    keys = ["doc_id", "group", "measure", "of", "year", "basis"]
+    shares = shares.assign(of=shares.of.fillna(""))
+    for (doc_id, *_), g in shares.loc[_may_exceed(shares, keys, tol)].groupby(keys, sort=False):
+        g = g.drop_duplicates(["item", "value"])
+        if len(g) < 2 or g["item"].eq("").any():
+            continue
+        total = g.value.sum()
+        allowed = max(tol.percent, g.precision.sum())
+        if total <= 100 + allowed + 1e-9:
+            continue
+        listed = rows(g)
+        listing = "、".join(f"{r['item']}{_fmt(r.value)}%" for r in listed)
+        message = f"占比合计超过100%：{_where(listed[0])}所列{listing}，合计{_fmt(round(total, 4))}%"
+        evidence, location = _evidence(listed)
+        yield Finding(doc_id, "share_total", "error", False, 100.0, round(total, 4), message, evidence, location)
+
+
+def _may_exceed(shares: pd.DataFrame, keys: list[str], tol: Tolerance) -> pd.Series:
+    """The shares of lists that may add up to more than 100% (at least two named items, each stated once):
+    all lists at once, so that only these are looked at one by one."""
+    listed = shares.drop_duplicates([*keys, "item", "value"])
+    grouped = listed.assign(blank=listed["item"].eq("")).groupby(keys, sort=False, dropna=False)
+    size, blank = grouped.value.transform("size"), grouped.blank.transform("any")
+    total, precision = grouped.value.transform("sum"), grouped.precision.transform("sum")
+    allowed = precision.where(precision > tol.percent, tol.percent)
+    candidates = listed.loc[(size >= 2) & ~blank & (total > 100 + allowed - 1e-6)]  # margin: summation order
+    return shares.set_index(keys).index.isin(candidates.set_index(keys).index)
+
+
+def _share_against(share: pd.Series, part: pd.Series, base: tuple, tol: Tolerance) -> tuple[float, bool, list, float]:
+    value, precision, base_facts = base
+    computed = part.value / value * 100
+    allowed = max(tol.percent, share.precision + (part.precision / value + part.value * precision / value**2) * 100)
+    return computed, abs(share.value - computed) <= allowed + 1e-9, base_facts, value
+
+
+def _share_bases(same_year: dict, g: dict, share: pd.Series) -> list[tuple[float, float, list]]:
+    """Candidate bases: an amount given inline ("=3055.44"), else the stated figures of the base measures
+    (in the share's own table or sentence, else anywhere in its document for its year: `same_year`, the
+    first fact of each value by measure and basis)."""
+    of = str(share.of or "")
+    if of.startswith("="):
+        return [(float(of[1:]), 0.005, [])]
+    out = []
+    for measure in of.split("|"):
+        in_group = [h for h in g.get(measure, []) if h.basis == share.basis]  # any scope: 财政拨款 totals too
+        for hits in (_first_per(in_group, "value"), same_year.get((measure, share.basis), [])):
+            out.extend((h.value, h.precision, [h]) for h in hits)
+            if hits:
+                break
+    return out
