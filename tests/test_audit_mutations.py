@@ -511,9 +511,17 @@ def _replace_figure(line: str, value: float, smaller: bool) -> str | None:
 
 @pytest.fixture(scope="module")
 def mutations(corpus_run, seeds_run) -> list[Mutation]:
+    from tests.mutants import graded_mutations
+
     corpus = {n: read_frame(corpus_run[1], n) for n in NAMES}
     seeds = {n: read_frame(seeds_run[1], n) for n in NAMES}
-    return corpus_mutations(corpus) + seed_mutations(seeds)
+    graded = [
+        m
+        for frames in (corpus, seeds)
+        for doc_id in frames["documents"].doc_id
+        for m in graded_mutations(doc_id, one_doc(frames, doc_id))
+    ]
+    return corpus_mutations(corpus) + seed_mutations(seeds) + graded
 
 
 def test_every_mutation_is_found(mutations: list[Mutation]) -> None:
@@ -524,7 +532,7 @@ def test_every_mutation_is_found(mutations: list[Mutation]) -> None:
     )
     missed = [m for m in mutations if not m.fired]
     assert not missed, missed
-    assert len(mutations) >= 60
+    assert len(mutations) >= 320
     assert len({m.doc_id for m in mutations if not m.doc_id[:1].isdigit()}) >= 8  # at least eight corpus PDFs
     assert {
         "table cell",
@@ -543,4 +551,8 @@ def test_every_mutation_is_found(mutations: list[Mutation]) -> None:
         "三公 cell blanked",
         "三公 text says none",
         "scoped figure in a sentence",
+        "text against a table's cell",
+        "share in a breakdown",
+        "截至 year of a sentence",
+        "doubled full stop",
     } <= set(kinds)

@@ -120,12 +120,18 @@ def test_two_values_for_one_measure_and_rounding() -> None:
                 "2024年，单位预算收支安排2001.89万元，较上年减少463.97万元。",
                 "2023年怀化市人民政府办公室“三公经费”实际支出总额104.98万元。",
                 "2023年“三公”经费实际支出104.99万元。",
+                "2023年机关运行经费实际支出45.6万元。",
+                "2023年机关运行经费决算45.63万元。",
             ],
         )
     )
     twice = findings(frames, "stated_twice").set_index("expected")
     assert twice.loc[1537.92, "severity"] == "error" and twice.loc[1537.92, "actual"] == 2001.89
-    assert twice.loc[104.98, "severity"] == "info" and bool(twice.loc[104.98, "passed"])  # a rounding difference
+    # both printed to the cent: 104.98 and 104.99 cannot both be one figure rounded — a person should look
+    assert twice.loc[104.98, "severity"] == "warning" and twice.loc[104.98, "grade"] == "疑似"
+    assert not bool(twice.loc[104.98, "passed"]) and "精度相同" in twice.loc[104.98, "message"]
+    # 45.6 to the 角 and 45.63 to the cent: 45.63 rounds to 45.6, a rounding difference
+    assert twice.loc[45.6, "severity"] == "info" and bool(twice.loc[45.6, "passed"])
 
 
 def test_tolerance_is_configurable() -> None:
@@ -241,7 +247,11 @@ def test_seed_findings_of_the_acceptance(seeds_run) -> None:
     assert one("004_5c1b81d72b238a6b", "stated_twice", "211.99").severity in ("error", "warning")  # vs 216.75
     assert "216.75" in one("004_5c1b81d72b238a6b", "stated_twice", "211.99").message
     assert one("003_08825dcfe6cddb18", "sum:人员经费的经济分类构成", "1,394.37").severity == "error"
-    assert one("003_08825dcfe6cddb18", "stated_twice", "104.98").severity == "info"  # 104.99 in its table
+    # 104.99 in its table, both to the cent: not a rounding difference, a warning (疑似)
+    assert one("003_08825dcfe6cddb18", "stated_twice", "104.98").severity == "warning"
+    # 社会保障和就业支出57.96万元 of the breakdown's 1094.8万元 is 5.29%, the sentence says 5.23%
+    share = one("001_252d19192a82fd3e", "share", "5.23%")
+    assert (share.severity, share.grade) == ("error", "确定") and "1,094.8" in share.message
     assert one("000_807fa59220604bac", "change_rate", "3.78%").severity == "error"  # "三公" 增加4万元 is 3.48%
     assert one("004_5c1b81d72b238a6b", "implausible", "645.8").severity == "warning"  # above 公用经费285.8
     prior = one("000_807fa59220604bac", "implied_prior_year", "3,176.6")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from budgetbook.audit import LOW_CONFIDENCE, Finding, ocr_guard
+from budgetbook.audit import LOW_CONFIDENCE, Finding, grade
 from budgetbook.document import Document, Table
 from budgetbook.extract.run import extract_document
 from budgetbook.readers import ReadError, read_document
@@ -216,8 +216,9 @@ def test_a_low_confidence_ocr_figure_is_never_the_only_evidence_of_an_error() ->
         "d", "sum:x", "error", False, 10.0, 12.0, "合计不等于各项之和", "", "d p1 l3 t1 r3 c1 ‖ d p1 l3 t1 r2 c1"
     )
     solid = Finding("d", "sum:y", "error", False, 10.0, 12.0, "合计不等于各项之和", "", "d p1 l3 t1 r2 c1")
-    guarded, kept = ocr_guard([error, solid], facts)
+    guarded, kept = grade([error, solid], facts)
     assert guarded.severity == "warning" and "OCR" in guarded.message and kept.severity == "error"
+    assert (guarded.grade, kept.grade) == ("疑似", "确定")
     assert LOW_CONFIDENCE > 0.5
 
 

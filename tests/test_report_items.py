@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote
 import pandas as pd
 import pytest
 
-from budgetbook.report import charts, data, present
+from budgetbook.report import charts, data, findings, present
 from budgetbook.report.escape import excel_text, html_text, markdown_text
 
 from .conftest import CORPUS
@@ -56,9 +56,9 @@ def test_document_title_is_the_documents_own_title_not_its_first_paragraph(seeds
 
 
 def test_audit_findings_are_sentences_with_figures_named_in_chinese(seeds) -> None:
-    findings = data.department_findings(seeds, "怀化市人民政府办公室").frame
-    assert len(findings) >= 3
-    text = " ".join(findings["说明"])
+    sure = findings.department_findings(seeds, "怀化市人民政府办公室").frame
+    assert len(sure) >= 3 and set(sure["等级"]) == {"确定"}
+    text = " ".join(sure["说明"])
     assert not re.search(r"[a-z_]+\.[a-z_]+|stated_twice|prose|table|…", text)
     assert "人员经费的经济分类构成：人员经费1,394.37万元" in text
 

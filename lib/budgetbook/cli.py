@@ -132,12 +132,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             except Exception as exc:  # a damaged or foreign file: say which, do not overwrite anything
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise OutputError(f"{clean / (name + '.parquet')} cannot be read ({reason}); extract again") from exc
-        frames = audit_frames(loaded, tolerance)
+        frames = audit_frames(loaded, tolerance, cross=None)
         if args.replace:
             write_frames(frames, clean)
             print(f"replaced the frames in {clean} (reports made from the old checks are now out of date)")
         else:
-            write_frames({k: frames[k] for k in ("checks", "completeness")}, out)
+            write_frames({k: frames[k] for k in ("checks", "completeness", "audit_ledger")}, out)
             print(f"wrote checks and completeness to {out}; the frames in {clean} are unchanged (--replace: replace)")
     print(summary(frames["checks"], frames["completeness"]))
     return EXIT_OK

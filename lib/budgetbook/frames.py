@@ -124,6 +124,20 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "message": "string",
         "evidence": "string",
         "location": "string",
+        "grade": "string",
+        "why": "string",
+    },
+    "audit_ledger": {
+        "doc_id": "string",
+        "department": "string",
+        "doc_kind": "string",
+        "obligation": "string",
+        "group": "string",
+        "name": "string",
+        "status": "string",
+        "findings": "Int64",
+        "detail": "string",
+        "version": "string",
     },
     "completeness": {
         "doc_id": "string",
@@ -281,15 +295,32 @@ def cell_records(doc: Document, extraction: Extraction | None = None, drain: boo
                 }
 
 
-def audit_frames(frames: dict[str, pd.DataFrame], tolerance=None) -> dict[str, pd.DataFrame]:
-    """The `checks` and `completeness` frames computed from the extraction frames."""
+def audit_frames(
+    frames: dict[str, pd.DataFrame], tolerance=None, cross: bool | None = False
+) -> dict[str, pd.DataFrame]:
+    """The `checks`, `completeness` and `audit_ledger` frames computed from the extraction frames, and the
+    `problems` with the reading problems the audit found (a table it could not read) in place of earlier ones.
+    `cross`: the ledger's obligations across documents too (None: `frames` hold a whole run), or not (False:
+    one document's frames; the run adds them, see `pipeline.cross_document_frame`)."""
     from budgetbook.audit import completeness, run_checks
+    from budgetbook.audit.grade import problems_of
+    from budgetbook.audit.ledger import ledger
 
-    departments = dict(zip(frames["documents"].doc_id, frames["documents"].department, strict=True))
-    checks = typed(
-        "checks", ({**f.record(), "department": departments.get(f.doc_id, "")} for f in run_checks(frames, tolerance))
-    )
-    return {"checks": checks, "completeness": typed("completeness", completeness(frames).to_dict("records"))}
+    documents = frames["documents"]
+    departments = dict(zip(documents.doc_id, documents.department, strict=True))
+    found = run_checks(frames, tolerance)
+    checks = typed("checks", ({**f.record(), "department": departments.get(f.doc_id, "")} for f in found))
+    complete = typed("completeness", completeness(frames).to_dict("records"))
+    out = {
+        "checks": checks,
+        "completeness": complete,
+        "audit_ledger": typed("audit_ledger", ledger(frames, checks, complete, cross=None if cross is None else False)),
+    }
+    if "problems" in frames:
+        files = dict(zip(documents.doc_id, documents.source_file, strict=True))
+        earlier = frames["problems"].loc[lambda p: p.stage != "audit"]
+        out["problems"] = pd.concat([earlier, typed("problems", problems_of(found, files))], ignore_index=True)
+    return out
 
 
 def problem_records(problems: Iterable[Problem]) -> list[dict]:
@@ -297,11 +328,11 @@ def problem_records(problems: Iterable[Problem]) -> list[dict]:
 
 
 def build_frames(
-    docs: list[Document], extractions: dict[str, Extraction], problems: list[Problem]
+    docs: list[Document], extractions: dict[str, Extraction], problems: list[Problem], cross: bool | None = None
 ) -> dict[str, pd.DataFrame]:
-    """All frames of a run."""
+    """All frames of a run (`cross`: as `audit_frames` takes it; False for one document of a larger run)."""
     frames = extraction_frames(docs, extractions, problems)
-    frames.update(audit_frames(frames))
+    frames.update(audit_frames(frames, cross=cross))
     return frames
 
 
@@ -339,6 +370,7 @@ def _made_giving_back(name: str, records: Iterable[dict]) -> pd.DataFrame:
 
 # The frames `extraction_frames` gives, in their order (the paragraphs are made last: they may drain the blocks).
 EXTRACTION_FRAMES = ("documents", "facts", "indicators", "paragraphs", "tables", "table_cells", "problems")
+AUDIT_FRAMES = ("checks", "completeness", "audit_ledger")  # what `audit_frames` makes (and the problems it adds)
 
 
 def drained(items: list) -> Iterator:

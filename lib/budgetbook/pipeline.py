@@ -21,7 +21,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from budgetbook import collector, engine
-from budgetbook.audit import Tolerance, cross_document_checks, with_groups
+from budgetbook.audit import Tolerance, cross_document_checks, grade, with_groups
+from budgetbook.audit.ledger import ledger
 from budgetbook.cache import Cache, Entry, Packed, encode, file_key, pack, problems_of, relabel, unpack
 from budgetbook.document import Document
 from budgetbook.extract.identity import load_gazetteer
@@ -161,6 +162,7 @@ DOCUMENT_FRAMES = (
     "problems",
     "checks",
     "completeness",
+    "audit_ledger",
 )
 
 
@@ -171,7 +173,7 @@ def document_frames(doc: Document | None, extraction: Extraction | None, problem
         frames["problems"] = typed("problems", (p.__dict__ for p in problems))
         return frames
     extractions = {doc.doc_id: extraction} if extraction is not None else {}
-    return build_frames([doc], extractions, problems)
+    return build_frames([doc], extractions, problems, cross=False)
 
 
 def read_entry(source: Source) -> Entry:
@@ -336,7 +338,9 @@ def assemble(planned: list[Planned], cache: Cache, failed: dict[str, Entry], out
                 writers[name].append(frame)
             documents.append(frames["documents"])
             facts.append(frames["facts"])
-        writers["checks"].append(cross_document_frame(documents, facts))
+        cross, cross_ledger = cross_document_frame(documents, facts)
+        writers["checks"].append(cross)
+        writers["audit_ledger"].append(cross_ledger)
         gen.write("duplicates", duplicates_frame(copies))
         return gen.commit()
 
@@ -347,15 +351,18 @@ def audit_frames_of(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return audit_frames(frames) if not frames["documents"].empty else {}
 
 
-def cross_document_frame(documents: list[pd.DataFrame], facts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The checks across a department's documents (the only part of the audit that needs them all)."""
+def cross_document_frame(documents: list[pd.DataFrame], facts: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The checks across a department's documents (the only part of the audit that needs them all), graded,
+    and the rows of the ledger's cross-document obligations."""
     docs = pd.concat(documents, ignore_index=True) if documents else typed("documents", [])
     found = pd.concat(facts, ignore_index=True) if facts else typed("facts", [])
-    if docs.empty or found.empty:
-        return typed("checks", [])
+    if docs.empty:
+        return typed("checks", []), typed("audit_ledger", [])
     departments = dict(zip(docs.doc_id, docs.department, strict=True))
-    findings = cross_document_checks(with_groups(found), docs, Tolerance.default())
-    return typed("checks", ({**f.record(), "department": departments.get(f.doc_id, "")} for f in findings))
+    findings = grade(list(cross_document_checks(with_groups(found), docs, Tolerance.default())), found)
+    checks = typed("checks", ({**f.record(), "department": departments.get(f.doc_id, "")} for f in findings))
+    rows = ledger({"documents": docs, "facts": found}, checks, typed("completeness", []), cross=True)
+    return checks, typed("audit_ledger", rows)
 
 
 def duplicate_problem(item: Planned) -> dict:

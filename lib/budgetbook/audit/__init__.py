@@ -25,8 +25,9 @@ from budgetbook.audit.cross import cross_document_checks
 from budgetbook.audit.duplicates import scoped_checks
 from budgetbook.audit.figures import with_groups
 from budgetbook.audit.form import empty_table_checks, standard_table, toc_checks, toc_entries
+from budgetbook.audit.grade import LOW_CONFIDENCE, grade
 from budgetbook.audit.model import Finding, Tolerance, fmt
-from budgetbook.audit.registry import LOW_CONFIDENCE, ocr_guard, run_checks
+from budgetbook.audit.registry import run_checks
 from budgetbook.audit.sangong import sangong_table_checks
 from budgetbook.audit.tables import blocks, children_of, codes_of, grids, table_checks
 from budgetbook.audit.text import (
@@ -55,10 +56,10 @@ __all__ = [
     "direction_pairs",
     "empty_table_checks",
     "fmt",
+    "grade",
     "grids",
     "heading_year_checks",
     "headings",
-    "ocr_guard",
     "placeholder_checks",
     "run_checks",
     "sangong_table_checks",

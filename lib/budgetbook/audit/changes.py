@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pandas as pd
@@ -62,13 +63,27 @@ def _decimal_docs(facts: pd.DataFrame) -> set[str]:
 
 
 def _belongs_to_subitem(change: pd.Series, base: pd.Series) -> bool:
-    """支出515665.27万元，其中：一般公共预算支出19828.57万元比上年减少464.27万元: the change is the sub-item's."""
+    """支出515665.27万元，其中：一般公共预算支出19828.57万元比上年减少464.27万元: the change is the sub-item's.
+    Also where the base is stated in another sentence and the change's own sentence states another amount
+    before it (其中：因公出国（境）费0万元，比上年增加0万元): the change is that amount's."""
     text, numbers = _numbers(str(change.evidence))  # the sentence's numbers read once for both figures
     at_base, at_change = _at_value(numbers, base.value), _at_value(numbers, change.value)
-    if not at_base or not at_change:
+    if not at_change:
         return False
+    if not at_base:
+        return base.source == "prose" and any(
+            m.start() < min(at_change) and abs(_amount(m) - abs(change.value)) > 0.006 for m in _AMOUNT.finditer(text)
+        )
     between = text[min(at_base) : max(at_change)]
     return "其中" in between
+
+
+_AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
+
+
+def _amount(m: re.Match) -> float:
+    value = float(m.group(1).replace(",", ""))
+    return value / 10000 if m.group(2) == "元" else value
 
 
 def _rate_check(change: pd.Series, base: pd.Series, rate: pd.Series, tol: Tolerance) -> Iterator[Finding]:

@@ -143,11 +143,25 @@ def _twice(doc_id: str, measure: str, g: pd.DataFrame, tol: Tolerance) -> Findin
     severity, passed = _judge(diff, allowed)
     if not passed and _truncated(low, high):
         severity = "warning"  # 1256 against 1256.5793, 57 against 57.59: truncated, not rounded
+    # not below the tolerance, within the printed rounding only: a rounding difference needs two precisions
+    tolerated = tol.percent if low.unit == "%" else tol.money
+    same_precision = passed and diff > 1e-9 and diff >= tolerated - 1e-9 and g.precision.nunique() == 1
+    same_precision = same_precision and low.precision > 0
+    if same_precision:  # 104.98 against 104.99, both to the cent: no rounding makes one figure both
+        severity, passed = "warning", False
     values = "；".join(
         f"{_fmt(r.value)}{r.unit}（{_where(r)}）"
         for r in rows(g[["value", "unit", "location", "source", "evidence"]].drop_duplicates(["value", "location"]))
     )
-    note = "，属舍入差异" if passed else ("，较精确的数字被截断而非四舍五入" if severity == "warning" else "")
+    note = (
+        "，属舍入差异"
+        if passed
+        else "，两处精度相同，不是舍入差异"
+        if same_precision
+        else "，较精确的数字被截断而非四舍五入"
+        if severity == "warning"
+        else ""
+    )
     message = f"同一数字前后不一致：{_name(low)}，{values}，最大相差{_fmt(round(diff, 6))}{high.unit}{note}"
     evidence, location = _evidence_of(g)
     return Finding(doc_id, "stated_twice", severity, passed, low.value, high.value, message, evidence, location)

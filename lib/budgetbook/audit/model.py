@@ -44,6 +44,8 @@ class Finding:
     message: str
     evidence: str
     location: str
+    grade: str = ""  # 确定 / 疑似 / 未能核对 / 通过 (audit.grade), from how surely its figures were read
+    why: str = ""  # what makes it less than 确定, or why it could not be checked
 
     @property
     def difference(self) -> float | None:

@@ -1,8 +1,6 @@
-"""Every check of the audit, in the order they run, and the guard of figures OCR read with low confidence."""
+"""Every check of the audit, in the order they run, each finding then graded (`audit.grade`)."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import pandas as pd
 
@@ -11,12 +9,14 @@ from budgetbook.audit.cross import cross_document_checks
 from budgetbook.audit.duplicates import duplicate_checks, scoped_checks
 from budgetbook.audit.figures import numbering_row_keys, with_groups
 from budgetbook.audit.form import form_checks
+from budgetbook.audit.grade import grade
 from budgetbook.audit.model import Finding, Tolerance
 from budgetbook.audit.sangong import sangong_table_checks
 from budgetbook.audit.scores import score_checks
 from budgetbook.audit.shares import share_checks, share_total_checks
 from budgetbook.audit.sums import sum_checks
 from budgetbook.audit.tables import blank_total_checks, cells_by_table, table_checks
+from budgetbook.audit.templates import template_checks
 from budgetbook.audit.text import text_checks
 
 
@@ -48,24 +48,6 @@ def run_checks(frames: dict[str, pd.DataFrame], tol: Tolerance | None = None) ->
     ]
     if "paragraphs" in frames:
         findings.extend(text_checks({**frames, "facts": facts}))
+        findings.extend(template_checks(frames))
     findings.extend([*table_findings, *form_findings])
-    return ocr_guard(findings, facts)
-
-
-LOW_CONFIDENCE = 0.9  # a figure OCR read with less confidence than this may be misread
-
-
-def ocr_guard(findings: list[Finding], facts: pd.DataFrame) -> list[Finding]:
-    """An error that rests on a figure OCR read with low confidence is only a warning."""
-    if "confidence" not in facts:
-        return findings
-    low = facts[facts.confidence.lt(LOW_CONFIDENCE).fillna(False)]
-    places = set(low.doc_id.astype(str) + " " + low.location.astype(str))
-    if not places:
-        return findings
-    return [
-        replace(f, severity="warning", message=f"{f.message}（涉及OCR低置信度数字，可能是识别错误）")
-        if f.severity == "error" and places & set(f.location.split(" ‖ "))
-        else f
-        for f in findings
-    ]
+    return grade(findings, facts)

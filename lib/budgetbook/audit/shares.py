@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from budgetbook.audit.figures import _FIGURE_COLUMNS
+from budgetbook.audit.figures import _FIGURE_COLUMNS, _at_value, _numbers
 from budgetbook.audit.model import Finding, Row, Tolerance, _describe, _evidence, _first_per, _fmt, _key, _where, rows
 
 
@@ -22,6 +22,7 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         by_group.setdefault((row.doc_id, row.group), {}).setdefault(row.measure, []).append(row)
         by_year.setdefault((row.doc_id, _key(row.year)), {}).setdefault((row.measure, row.basis), []).append(row)
     by_year = {key: {mb: _first_per(rows, "value") for mb, rows in pool.items()} for key, pool in by_year.items()}
+    judged_all = []
     for share in rows(shares[_FIGURE_COLUMNS]):
         g = by_group.get((share.doc_id, share.group), {})
         part = [p for p in g.get(share.measure.removesuffix(".share"), []) if p["item"] == share["item"]]
@@ -29,11 +30,14 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         bases = [b for b in _share_bases(same_year, g, share) if b[0] != 0]
         if not part or not bases:
             continue
-        part = part[0]
-        judged = [_share_against(share, part, base, tol) for base in bases]
+        judged = [_share_against(share, part[0], base, tol) for base in bases]
         passed = [j for j in judged if j[1]]
-        computed, ok, base_facts, value = (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]
-        inline = not base_facts  # the base printed in the share's own sentence (支出为3055.44万元，其中：…占X%)
+        judged_all.append((share, part[0], (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]))
+    confirmed = _confirmed_bases(judged_all)
+    for share, part, (computed, ok, base_facts, value) in judged_all:
+        # the base printed in the share's own sentence (支出为3055.44万元，其中：…占X%), given inline, or the
+        # base the other shares of its list hold with (a breakdown checks its own base)
+        inline = not base_facts or _printed_in(share.evidence, value) or value in confirmed.get(_list_of(share), ())
         near = inline or all(b.group == share.group for b in base_facts)
         if not ok and (not near or part.doubtful or (not inline and (part.context or share.context))):
             continue  # the base was found elsewhere in the document: not known to be the share's base
@@ -46,6 +50,21 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         )
         evidence, location = _evidence([share, part, *base_facts])
         yield Finding(share.doc_id, "share", severity, ok, round(computed, 4), share.value, message, evidence, location)
+
+
+def _list_of(share: Row) -> tuple:
+    """The list a share is stated in: its document, paragraph or table, and the measures it is a share of."""
+    return share.doc_id, share.group, str(share.of or "")
+
+
+def _confirmed_bases(judged: list[tuple]) -> dict[tuple, set[float]]:
+    """For each list of shares, the bases that at least two of its shares hold with: the list's own base."""
+    held: dict[tuple, dict[float, int]] = {}
+    for share, _, (_, ok, _, value) in judged:
+        if ok:
+            counts = held.setdefault(_list_of(share), {})
+            counts[value] = counts.get(value, 0) + 1
+    return {key: {v for v, n in counts.items() if n >= 2} for key, counts in held.items()}
 
 
 def share_total_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
@@ -102,3 +121,8 @@ def _share_bases(same_year: dict, g: dict, share: pd.Series) -> list[tuple[float
             if hits:
                 break
     return out
+
+
+def _printed_in(evidence: object, value: float) -> bool:
+    """Is `value` (万元) printed in the sentence `evidence`?"""
+    return bool(_at_value(_numbers(str(evidence))[1], value))

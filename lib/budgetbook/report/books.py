@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from budgetbook.report import data
+from budgetbook.report import data, findings
 from budgetbook.report.excel import write_workbook
 from budgetbook.report.names import safe_names
 from budgetbook.report.present import COUNT, PERCENT, SCORE, YEAR, ReaderTable
@@ -29,7 +29,10 @@ def department_workbook(
         "项目": data.projects_table(frames, department),
         "预算与执行": data.budget_against_actual(frames, department),
         "绩效指标": data.department_indicators(frames, department),
-        "校验": data.department_findings(frames, department),
+        "校验": findings.department_findings(frames, department),
+        "待复核": findings.department_suspects(frames, department),
+        "核对清单": findings.department_ledger(frames, department),
+        "核对覆盖": findings.department_coverage(frames, department),
         "公开完整性": data.department_completeness(frames, department),
         "全部数据": data.all_facts(frames, department),
     }
@@ -45,7 +48,9 @@ def summary_workbook(frames: dict[str, pd.DataFrame], reports: Path) -> Path:
         "文件": data.extraction_summary(frames),
         "数据": data.all_facts(frames),
         "绩效指标": _all(frames, data.department_indicators),
-        "校验": _all(frames, data.department_findings),
+        "校验": _all(frames, findings.department_findings),
+        "待复核": _all(frames, findings.department_suspects),
+        "核对覆盖": _all(frames, findings.department_coverage),
         "公开完整性": _all(frames, data.department_completeness),
         "问题": data.problems_table(frames),
     }

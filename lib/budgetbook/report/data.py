@@ -21,7 +21,9 @@ from budgetbook.report.names import safe_names
 from budgetbook.report.present import COUNT, MONEY, PERCENT, SCORE, VALUE, YEAR, ReaderTable, is_missing, plain
 from budgetbook.storage import read_frames
 
-FRAMES = ("documents", "facts", "indicators", "checks", "completeness", "tables", "paragraphs", "problems")
+FRAMES = (
+    "documents", "facts", "indicators", "checks", "completeness", "audit_ledger", "tables", "paragraphs", "problems"
+)
 KEY_MEASURES = [
     "revenue.total",
     "expenditure.total",
@@ -574,32 +576,6 @@ def finding_sentence(message: object) -> str:
     for code, label in SOURCE_NAMES.items():
         text = text.replace(f"（{code}）", f"（{label}）")
     return text
-
-
-def department_findings(frames: dict[str, pd.DataFrame], department: str) -> ReaderTable:
-    empty = ReaderTable(pd.DataFrame(columns=["部门", "年度", "级别", "说明"]), empty="未发现问题。")
-    if "checks" not in frames:
-        return empty
-    docs = frames["documents"][["doc_id", "fiscal_year", "source_file"]]
-    checks = (
-        frames["checks"].loc[lambda c: (c.department == department) & ~c.passed.fillna(False)].merge(docs, on="doc_id")
-    )
-    if checks.empty:
-        return empty
-    order = {"error": 0, "warning": 1, "info": 2}
-    checks = checks.assign(_o=checks.severity.map(order)).sort_values(["_o", "check"])
-    table = pd.DataFrame(
-        {
-            "部门": department,
-            "年度": checks.fiscal_year,
-            "级别": checks.severity.map(SEVERITY_NAMES),
-            "说明": checks.message.map(finding_sentence),
-            "原文": checks.evidence.map(plain),
-            "位置": checks.location.map(readable_location),
-            "源文件": checks.source_file,
-        }
-    )
-    return ReaderTable(table, {"年度": YEAR})
 
 
 def department_completeness(frames: dict[str, pd.DataFrame], department: str) -> ReaderTable:
