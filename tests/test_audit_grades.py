@@ -3,6 +3,8 @@ tables that check themselves before they accuse, the templates' fixed sentences,
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from budgetbook.audit.grade import SURE, SUSPECT, UNCHECKED, grade, unreliable_tables
@@ -152,3 +154,25 @@ def test_the_ledger_has_a_row_per_document_and_obligation() -> None:
     assert status["R05"] == "通过"  # the completion rate was checked and holds
     assert status["X03"] == "数据不足"  # no 基本支出 and 项目支出 stated: not checked, never passed
     assert status["K01"] == "不适用"  # a budget's obligation
+
+
+def test_the_report_shows_sure_findings_apart_from_those_to_review_and_the_coverage() -> None:
+    from budgetbook.report import findings as shown
+
+    lines = [
+        "某市统计局2024年度部门决算说明",
+        "（一）基本支出",
+        "2024年度财政拨款基本支出年初预算为100.00万元，支出决算为90.00万元，完成年初预算的95.00%。",
+        "2023年“三公”经费实际支出104.98万元。",
+        "2023年“三公”经费实际支出总额为104.99万元。",
+    ]
+    frames = frames_of(("final", lines))
+    department = frames["documents"].department.iloc[0]
+    sure = shown.department_findings(frames, department).frame
+    assert set(sure["等级"]) == {"确定"} and sure["说明"].str.contains("完成率").any()
+    review = shown.department_suspects(frames, department).frame
+    assert set(review["等级"]) == {"疑似"} and review["说明"].str.contains("104.98").any()
+    assert review["复核要点"].str.len().gt(0).all()
+    [coverage] = shown.department_coverage(frames, department).frame["核对情况"]
+    applicable, checked, passed = map(int, re.findall(r"\d+", coverage))
+    assert coverage == f"{applicable}项中核对{checked}项，通过{passed}项" and applicable >= checked > passed > 0

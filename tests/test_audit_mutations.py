@@ -99,7 +99,7 @@ def cell_targets(frames: dict[str, pd.DataFrame]) -> list[tuple[int, int, int, s
             leaf = kids[parent][0]
             for r, kind in ((leaf, "table cell (item)"), (parent, "table cell (class)")):
                 if _amount(g.rows[r][c]):
-                    out.append((g.table_id, r, c, kind))
+                    out.append((*g.origin(r), c, kind))
             total = next(
                 (
                     r
@@ -110,7 +110,7 @@ def cell_targets(frames: dict[str, pd.DataFrame]) -> list[tuple[int, int, int, s
                 None,
             )
             if total is not None and _amount(g.rows[total][c]):
-                out.append((g.table_id, total, c, "table cell (total)"))
+                out.append((*g.origin(total), c, "table cell (total)"))
     return out[:PER_DOC_CELLS]
 
 

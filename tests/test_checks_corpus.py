@@ -53,3 +53,18 @@ def test_every_corpus_finding_was_checked_and_is_real(corpus_run, wide_checks) -
     false = [k for k in found if judged[k] != "real"]
     assert not false, f"false alarms: {false}"
     print(f"\ncorpus findings: {len(found)}, all checked against the PDFs and real")
+
+
+def test_no_verified_finding_is_lost(corpus_run, wide_checks) -> None:
+    """Every finding of the two corpora judged real on the PDF is still reported, 确定 or 疑似."""
+    checks = pd.concat([read_frame(corpus_run[1], "checks"), wide_checks], ignore_index=True)
+    docs = set(checks.doc_id)
+    graded = {
+        (r.doc_id, r.check, figures(r)): r.grade
+        for _, r in checks.loc[~checks.passed.fillna(False)].iterrows()
+    }
+    mine = [k for k, v in verdicts().items() if v == "real" and k[0] in docs]
+    lost = [k for k in mine if graded.get(k) not in ("确定", "疑似")]
+    assert len(mine) >= 13 and not lost, lost
+    sure = sum(graded[k] == "确定" for k in mine)
+    print(f"\nverified findings: {len(mine)}, {sure} 确定 and {len(mine) - sure} 疑似")

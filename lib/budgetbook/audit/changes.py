@@ -30,7 +30,7 @@ def change_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
             g = by_group.get((change.doc_id, change.group), {})
             stated = g.get(measure, [])
             base = _first(r for r in stated if _same(r.year, change.year) and r.basis == change.basis)
-            if base is None or base.doubtful or _belongs_to_subitem(change, base):
+            if base is None or base.doubtful or _belongs_to_subitem(change, base) or _names_a_part(change, measure):
                 continue
             rate = _first(g.get(f"{change_measure}.change_pct", []))
             earlier = _first(r for r in stated if _same(r.year, change.year - 1))
@@ -68,14 +68,24 @@ def _belongs_to_subitem(change: pd.Series, base: pd.Series) -> bool:
     before it (其中：因公出国（境）费0万元，比上年增加0万元): the change is that amount's."""
     text, numbers = _numbers(str(change.evidence))  # the sentence's numbers read once for both figures
     at_base, at_change = _at_value(numbers, base.value), _at_value(numbers, change.value)
+    if not at_base:  # the base in another sentence: a sentence of 其中 … states a part's change
+        if base.source != "prose":
+            return False
+        before = text[: min(at_change)] if at_change else text
+        return "其中" in before or any(abs(_amount(m) - abs(change.value)) > 0.006 for m in _AMOUNT.finditer(before))
     if not at_change:
         return False
-    if not at_base:
-        return base.source == "prose" and any(
-            m.start() < min(at_change) and abs(_amount(m) - abs(change.value)) > 0.006 for m in _AMOUNT.finditer(text)
-        )
     between = text[min(at_base) : max(at_change)]
     return "其中" in between
+
+
+def _names_a_part(change: pd.Series, measure: str) -> bool:
+    """The change's sentence names a part of the total (因公出国, 公务接待) and not the total (三公)."""
+    words = load("checks")["changes"].get("subitems", {}).get(measure)
+    if not words:
+        return False
+    text = str(change.evidence)
+    return any(w in text for w in words["parts"]) and not any(w in text for w in words["own"])
 
 
 _AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")

@@ -41,16 +41,40 @@ def duplicate_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     grouped = sure.groupby(keys, dropna=False, sort=False)
     several = (grouped.value.transform("nunique") > 1) & (grouped.evidence.transform("nunique") > 1)
     others = _other_scopes(facts)
+    forms = _several_forms(facts)
     for (doc_id, measure, *_), g in sure.loc[several].groupby(keys, dropna=False, sort=False):
-        if g.scope.iloc[0]:
-            continue
+        if g.scope.iloc[0] or (measure in FORM_MEASURES and doc_id in forms):
+            continue  # a document of several self-evaluation forms: a score is not known to be of one
+        ambiguous = _ambiguous(g)
         g = _one_per_table(g)
         if g.value.nunique() > 1:  # rows of the columns `_explained` reads, not of all of them
             g = g.loc[[not _explained(r, others) for r in rows(g[_EXPLAINED_COLUMNS])]]
         g = _without_unit_slips(g)
         if g.value.nunique() < 2 or g.evidence.nunique() < 2:
             continue  # one sentence giving two values (46.64万元，压减后安排36万元) is a restatement
-        yield _twice(doc_id, measure, g, tol)
+        found = _twice(doc_id, measure, g, tol)
+        if ambiguous and not found.passed:
+            why = "同一表格或句子中该项有两个不同数值（如上年结转与上年结余），口径未能区分"
+            found = replace(found, severity="info", grade="未能核对", why=why, message=f"{found.message}（{why}）")
+        yield found
+
+
+def _ambiguous(g: pd.DataFrame) -> bool:
+    """One table or one sentence gives the identity two values of its own, side by side (上年结转13102.70万元、
+    上年实户资金余额3262.49万元 both read as 上年结转结余), or the document gives it three or more: the
+    reader has not told several items apart."""
+    slips = _without_unit_slips(g)
+    return slips.value.nunique() > 2 or bool((slips.groupby("group").value.nunique() > 1).any())
+
+
+FORM_MEASURES = ("performance.score",)
+
+
+def _several_forms(facts: pd.DataFrame) -> set[str]:
+    """Documents holding the scores of several self-evaluation forms (several projects' 总分)."""
+    scores = facts.loc[facts.measure.isin(FORM_MEASURES)]
+    counts = scores.assign(item=scores["item"].fillna("")).groupby("doc_id")["item"].nunique()
+    return set(counts[counts > 1].index)
 
 
 SCOPED_TABLE_KINDS = {"summary", "fiscal_summary", "revenue", "expenditure", "basic", "function"}

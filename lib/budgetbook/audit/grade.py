@@ -168,6 +168,8 @@ def _doubt(
         return reasons["change_column"]
     if not scope and not measure.startswith("revenue.") and any(w in column for w in funds):
         return reasons["fund_column"]
+    if not column.strip("/ ") and evidence.count("｜") >= 2 and not evidence.split("｜")[2].strip():
+        return reasons["column_unknown"]  # the cell's column has no header the reader could read
     return ""
 
 
@@ -180,7 +182,7 @@ def _unit_slip(f: Finding) -> bool:
     if a is None or b is None or pd.isna(a) or pd.isna(b) or not a or not b:
         return False
     ratio = abs(a / b) if abs(a) > abs(b) else abs(b / a)
-    return abs(ratio / 10000 - 1) < 0.02
+    return abs(ratio / 10000 - 1) < 0.005  # the same digits read in the other unit, not merely near
 
 
 def _titles(f: Finding) -> list[str]:
@@ -188,14 +190,45 @@ def _titles(f: Finding) -> list[str]:
 
 
 def _parts_differ(f: Finding) -> bool:
-    """Two tables compared whose titles name different parts or funds (支出明细表 against 基本支出明细表):
-    two scopes, not one figure stated twice."""
+    """Two tables compared whose titles name different parts or funds (支出明细表 against 基本支出明细表),
+    or an item of the text (教育支出) against a table of one part of the spending (基本支出明细表): two
+    scopes, not one figure stated twice."""
     titles = _titles(f)
+    prose = any("｜" not in e for e in str(f.evidence).split(" ‖ "))
+    items = any(f"{name}「" in f.message for name in _rules()["item_names"])
+    if prose and items and any(w in t for t in titles for w in _rules()["item_parts"]):
+        return True
     if len(titles) < 2:
         return False
     words = _rules()["part_words"]
     marks = {frozenset(w for w in words if w in t) for t in titles}
     return len(marks) > 1
+
+
+def _far_apart(f: Finding) -> bool:
+    """One figure stated twice with values several times apart (neither 0): two figures under one name
+    more often than one misprinted."""
+    a, b = f.expected, f.actual
+    if a is None or b is None or pd.isna(a) or pd.isna(b) or not a or not b:
+        return False
+    low, high = sorted((abs(a), abs(b)))
+    return high / low >= float(_rules()["far_apart"])
+
+
+_CELL_NUMBER = re.compile(r"^-?[\d,]+(?:\.(\d+))?$")
+
+
+def _last_digits(f: Finding) -> bool:
+    """A table's own sum off by a unit or two of its last printed digit: the publisher's rounding of
+    rounded parts, not a misprint (shown as 疑似)."""
+    d = f.difference
+    if d is None or pd.isna(d) or not d:
+        return False
+    digits = [len(m.group(1) or "") for c in str(f.evidence).split("｜")[1:] if (m := _CELL_NUMBER.match(c.strip()))]
+    if not digits:
+        return False
+    step = 10 ** -max(digits) * (1 / 10000 if str(f.message).endswith("元") and not f.message.endswith("万元") else 1)
+    return abs(d) <= int(_rules()["last_digit_units"]) * step + 1e-9
 
 
 def grade_one(f: Finding, doubts: dict[str, str]) -> Finding:
@@ -211,6 +244,10 @@ def grade_one(f: Finding, doubts: dict[str, str]) -> Finding:
         grade, why = UNCHECKED, reasons["unit_slip"]
     elif comparative and f.check != "share" and _parts_differ(f):
         grade, why = UNCHECKED, reasons["parts"]
+    elif f.check == "stated_twice" and _far_apart(f):
+        grade, why = SUSPECT, reasons["far_apart"]
+    elif f.check.startswith("table:") and _last_digits(f):
+        grade, why = SUSPECT, reasons["last_digit"]
     else:
         found = [doubts[p] for p in _figures(f) if p in doubts]
         if found and not f.check.startswith("table:"):

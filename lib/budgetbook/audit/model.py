@@ -215,7 +215,7 @@ def _where(f: pd.Series) -> str:
 def _name(f: pd.Series) -> str:
     """A measure in plain Chinese (the vocabulary's own words), with its item."""
     names = load("checks")["names"]
-    base = names.get(f.measure, f.measure)
+    base = names.get(f.measure) or load("measures")["names"].get(f.measure, f.measure)  # the audit's words first
     return f"{base}「{f['item']}」" if f["item"] else base
 
 

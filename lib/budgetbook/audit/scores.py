@@ -25,9 +25,16 @@ def score_checks(indicators: pd.DataFrame, facts: pd.DataFrame) -> Iterator[Find
             row.level3,
             f"{row.doc_id} {row.location}",
         )
-    for doc_id, g in scored.groupby("doc_id"):
+    scored = scored.assign(project=scored.project.fillna("") if "project" in scored else "")
+    forms = scored.groupby("doc_id").project.nunique()
+    for (doc_id, project), g in scored.groupby(["doc_id", "project"]):
         totals = facts.loc[(facts.doc_id == doc_id) & (facts.measure == "performance.score")]
-        if totals.empty:
+        item = totals["item"].fillna("")
+        # each form's indicators against its own 总分: by its project, or the document's one total for one form
+        totals = totals.loc[item == project] if (item == project).any() else totals.loc[item == ""]
+        if totals.empty or (forms.get(doc_id, 1) > 1 and not project):
+            continue
+        if forms.get(doc_id, 1) > 1 and (totals["item"].fillna("") != project).all():
             continue
         total = totals.iloc[0]
         stated = g.s.sum()

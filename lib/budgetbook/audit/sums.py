@@ -88,6 +88,10 @@ def _sum_rule(doc_id: str, by_measure: dict, total: pd.Series, rule: dict, tol: 
         parts = _without_children(parts, tol.money)
     if len(parts) < rule.get("min_parts", 2):
         return None
+    others = [p for p in parts if abs(p.value) > tol.money]
+    whole = any(abs(p.value - total.value) <= max(tol.money, p.precision) for p in others)
+    if rule.get("nested") and len(others) > 1 and whole:
+        return None  # a list holding its own total (全额, a subtotal read as a project): not a list of parts
     stated = sum(p.value for p in parts)
     if stated == 0 and total.value != 0 and not rule.get("complete", False):
         return None  # only zero lines listed: nothing to compare

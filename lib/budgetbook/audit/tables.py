@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -59,12 +59,18 @@ class Grid:
     n_header: int
     paths: list[list[str]] = field(default_factory=list)
     continued: bool = False  # the next table of the document starts without a header: the rest of this one
+    origins: list[tuple[int, int]] | None = None  # each row's (table, row) as read, for a table joined over pages
+
+    def origin(self, r: int) -> tuple[int, int]:
+        """The (table, row) of the cells a row of the grid was read as."""
+        return self.origins[r] if self.origins and r < len(self.origins) else (self.table_id, r)
 
     def where(self, r: int, c: int | None = None) -> str:
         page = self.pages[r] if r < len(self.pages) else None
         p = f"p{int(page)} " if page is not None and not pd.isna(page) else ""
         col = f" c{c}" if c is not None else ""
-        return f"{self.doc_id} {p}t{self.table_id} r{r}{col}"
+        table, row = self.origin(r)
+        return f"{self.doc_id} {p}t{table} r{row}{col}"
 
     def page(self, r: int) -> str:
         page = self.pages[r] if r < len(self.pages) else None
@@ -78,7 +84,54 @@ def grids(
     tables: pd.DataFrame, cells: pd.DataFrame, by_table: dict[tuple[str, int], list[Cell]] | None = None
 ) -> Iterator[Grid]:
     """Every table whose title names a standard table (by `tables.toml` kinds), as a grid (`by_table`: the
-    cells' `cells_by_table`, where the caller has it)."""
+    cells' `cells_by_table`, where the caller has it); a table continued on the next page under the same
+    title and the same header rows is one grid (its rows keep where they were read: `Grid.origin`)."""
+    held: Grid | None = None
+    for g in _grids(tables, cells, by_table):
+        if held is not None and _continues(held, g):
+            held = _joined(held, g)
+            continue
+        if held is not None:
+            yield held
+        held = g
+    if held is not None:
+        yield held
+
+
+def _continues(first: Grid, then: Grid) -> bool:
+    """Is `then` the rest of `first`: the next table, same title, same width, the same header printed again?"""
+    return (
+        then.doc_id == first.doc_id
+        and then.table_id == first.origin(len(first.rows) - 1)[0] + 1
+        and then.title == first.title
+        and bool(first.title)
+        and first.n_header > 0
+        and then.n_header >= first.n_header  # its first rows may be blank: not yet data by their look
+        and len(then.rows) > first.n_header
+        and len(then.rows[0]) == len(first.rows[0])
+        and [[squash(c) for c in r] for r in then.rows[: first.n_header]]
+        == [[squash(c) for c in r] for r in first.rows[: first.n_header]]
+    )
+
+
+def _joined(first: Grid, then: Grid) -> Grid:
+    """`first` with the data rows of `then` after its own."""
+    n = first.n_header
+    origins = [first.origin(r) for r in range(len(first.rows))]
+    origins += [then.origin(r) for r in range(n, len(then.rows))]
+    return replace(
+        first,
+        rows=first.rows + then.rows[n:],
+        pages=first.pages + then.pages[n:],
+        continued=then.continued,
+        origins=origins,
+    )
+
+
+def _grids(
+    tables: pd.DataFrame, cells: pd.DataFrame, by_table: dict[tuple[str, int], list[Cell]] | None = None
+) -> Iterator[Grid]:
+    """Every standard table as printed, one grid per table read."""
     info = {
         (d, t): (str(ti or ""), str(u or ""))
         for d, t, ti, u in zip(tables.doc_id, tables.table_id, tables.title, tables.unit, strict=True)

@@ -63,16 +63,18 @@ def final_vs_budget_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
             said = word.search(t, m.end(), m.end() + 400)
             if not said:
                 continue
-            budget, final = _wan(m.group(1), m.group(2)), _wan(m.group(3), m.group(4))
-            allowed = _precision(m.group(1), m.group(2)) + _precision(m.group(3), m.group(4))
+            b, final = (3, 4) if m.group(3) else (1, 2), _wan(m.group(5), m.group(6))
+            budget = _wan(m.group(b[0]), m.group(b[1]))
+            allowed = _precision(m.group(b[0]), m.group(b[1])) + _precision(m.group(5), m.group(6))
             relation = words[said.group(1)]
             diff = final - budget
             fits = {"greater": diff > allowed, "less": diff < -allowed, "equal": abs(diff) <= allowed}[relation]
             if fits:
                 continue
+            name = "全年预算" if m.group(3) else "年初预算"
             message = (
                 f"决算与预算的比较用语与数字不符：第{_page(loc)}页正文称「{said.group(0)}」，"
-                f"而年初预算为{fmt(budget)}万元，决算为{fmt(final)}万元"
+                f"而{name}为{fmt(budget)}万元，决算为{fmt(final)}万元"
             )
             evidence = f"{m.group(0)}……{said.group(0)}"
             yield Finding(d, "wording", "error", False, budget, final, message, evidence, f"{d} {loc}")
@@ -88,7 +90,7 @@ def completion_checks(paragraphs: pd.DataFrame, tolerance: float = 0.01) -> Iter
             said = rate.search(t, m.end(), m.end() + 60)
             if not said:
                 continue
-            budget, final, z = _wan(m.group(1), m.group(2)), _wan(m.group(3), m.group(4)), float(said.group(1))
+            budget, final, z = _wan(m.group(1), m.group(2)), _wan(m.group(5), m.group(6)), float(said.group(1))
             where = f"第{_page(loc)}页正文"
             if budget == 0:
                 if z != 0:
@@ -97,7 +99,7 @@ def completion_checks(paragraphs: pd.DataFrame, tolerance: float = 0.01) -> Iter
                 continue
             computed = final / budget * 100
             decimals = len(said.group(1).partition(".")[2])
-            p_b, p_f = _precision(m.group(1), m.group(2)), _precision(m.group(3), m.group(4))
+            p_b, p_f = _precision(m.group(1), m.group(2)), _precision(m.group(5), m.group(6))
             allowed = max(tolerance, 0.5 * 10**-decimals + (p_f / budget + final * p_b / budget**2) * 100)
             passed = abs(computed - z) <= allowed + 1e-9
             message = (

@@ -22,6 +22,7 @@ from budgetbook.outline import TOC, heading_rank
 from budgetbook.text import normalize, squash
 
 _FIG = r"(\d+(?:\.\d+)?)\s*(万元|亿元|元|%)"
+_NEW_SUBJECT = re.compile(r"[，,][^，,]*[\u4e00-\u9fff]{2,}$")  # a clause naming its own subject before the word
 
 
 Said = list[tuple[object, object, str, str]]  # each paragraph's doc_id, location, text and text normalized
@@ -74,7 +75,9 @@ def comparison_checks(paragraphs: pd.DataFrame, said: Said | None = None) -> Ite
                 f"比较用语与数字不符：第{_page(loc)}页正文「{m.group(0)}」称前者{word}后者，"
                 f"而前者为{fmt(float(a_v))}{a_u}，后者为{fmt(float(b_v))}{b_u}"
             )
-            yield Finding(d, "wording", "error", False, b, a, message, m.group(0), f"{d} {loc}")
+            # 90%，年离职率低于2%: after the comma another subject is compared with a bound — not sure
+            severity = "warning" if _NEW_SUBJECT.search(t[m.end(2) : m.start(3)]) else "error"
+            yield Finding(d, "wording", severity, False, b, a, message, m.group(0), f"{d} {loc}")
 
 
 @cache
