@@ -176,3 +176,12 @@ def test_the_report_shows_sure_findings_apart_from_those_to_review_and_the_cover
     [coverage] = shown.department_coverage(frames, department).frame["核对情况"]
     applicable, checked, passed = map(int, re.findall(r"\d+", coverage))
     assert coverage == f"{applicable}项中核对{checked}项，通过{passed}项" and applicable >= checked > passed > 0
+
+
+def test_equal_totals_whose_changes_go_opposite_ways_are_implausible() -> None:
+    head = ["某市统计局2024年部门预算", "三、部门收支总体情况"]
+    wrong = ["2024年收入预算1000万元，比上年减少50万元。", "2024年支出预算1000万元，比上年增加30万元。"]
+    right = ["2024年收入预算1000万元，比上年减少50万元。", "2024年支出预算1000万元，比上年减少50万元。"]
+    found = findings(frames_of(("b", head + wrong)))
+    assert found.message.str.contains("方向相反").sum() == 1
+    assert not findings(frames_of(("b", head + right))).message.str.contains("方向相反").any()

@@ -250,6 +250,8 @@ def grade_one(f: Finding, doubts: dict[str, str]) -> Finding:
         grade, why = SUSPECT, reasons["last_digit"]
     else:
         found = [doubts[p] for p in _figures(f) if p in doubts]
+        if f.check in _rules()["blank_is_the_finding"]:  # a blank the finding is about is no doubt of it
+            found = [w for w in found if w != reasons["blank"]]
         if found and not f.check.startswith("table:"):
             unread = reasons["unread_table"]
             grade = UNCHECKED if unread in found else SUSPECT

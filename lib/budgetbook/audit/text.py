@@ -340,6 +340,45 @@ def plausibility_checks(facts: pd.DataFrame) -> Iterator[Finding]:
             )
 
 
+def balance_direction_checks(facts: pd.DataFrame) -> Iterator[Finding]:
+    """收入 and 支出 of one year stated equal (a 收支总表 balances), and their changes against the year
+    before stated in opposite directions (收入减少, 支出增加): both cannot hold if the year before balanced
+    too — implausible, a person should look."""
+    keys = ["doc_id", "year", "basis"]
+    plain = facts.loc[(facts.scope.fillna("") == "") & (facts.item.fillna("") == "")]
+    if "context" in plain.columns:
+        plain = plain.loc[plain.context == ""]
+    sure = plain.loc[~plain.doubtful] if "doubtful" in plain.columns else plain  # a change is read as doubtful
+
+    def first(measure: str, source: str | None = None) -> pd.DataFrame:
+        rows = (plain if measure.endswith(".change") else sure).loc[lambda f: f.measure == measure]
+        rows = rows.loc[rows.source == source] if source else rows
+        return rows.drop_duplicates(keys)[[*keys, "value", "evidence", "location"]]
+
+    totals = first("revenue.total").merge(first("expenditure.total"), on=keys, suffixes=("_r", "_e"))
+    totals = totals.loc[(totals.value_r - totals.value_e).abs() <= 0.01]
+    changes = first("revenue.change", "prose").merge(
+        first("expenditure.change", "prose"), on=keys, suffixes=("_r", "_e")
+    )
+    both = totals[keys].merge(changes, on=keys)
+    for _, r in both.loc[(both.value_r * both.value_e) < 0].iterrows():
+        message = (
+            f"数字不合常理：收入与支出合计相等，而收入较上年增减{fmt(r.value_r)}万元（{_at(r.location_r)}），"
+            f"支出较上年增减{fmt(r.value_e)}万元（{_at(r.location_e)}），方向相反"
+        )
+        yield Finding(
+            r.doc_id,
+            "implausible",
+            "warning",
+            False,
+            r.value_r,
+            r.value_e,
+            message,
+            f"{r.evidence_r} ‖ {r.evidence_e}",
+            f"{r.doc_id} {r.location_r} ‖ {r.doc_id} {r.location_e}",
+        )
+
+
 def text_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     paragraphs = frames.get("paragraphs", pd.DataFrame(columns=["doc_id", "location", "text"]))
     tables = frames.get("tables", pd.DataFrame(columns=["doc_id", "location", "title"]))
@@ -356,3 +395,4 @@ def text_checks(frames: dict[str, pd.DataFrame]) -> Iterator[Finding]:
     if laid_out and "department" in frames["documents"].columns:
         yield from unit_name_checks(frames["documents"], paragraphs, heads)
     yield from plausibility_checks(frames["facts"])
+    yield from balance_direction_checks(frames["facts"])

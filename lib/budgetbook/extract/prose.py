@@ -67,6 +67,7 @@ _BASIS = [
 ]
 DEFAULT_BASIS = {"budget": "budget", "final_account": "actual", "self_evaluation": "actual"}
 MAX_PROJECT_NAME = 40
+MAX_PART_NAME = 10  # characters of a part a count after 其中 names (行政编制, 事业编制)
 AFTER = 12  # characters after a count where its name may stand (共7个项目纳入绩效目标管理)
 
 
@@ -489,6 +490,10 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
     if found is not None:
         term = found[0]
         item = term.phrase if term.item else rated_project(label, term)
+        if fig.kind == "count" and not item and _whole_stated(term, before, evidence, ctx):
+            item = _part_named(label, term)  # 人员编制145人，其中行政编制59人: 行政编制 is a part, not the whole
+            if not item:
+                return
         basis = term.basis or basis
         for measure in term.measures:
             unit = count_unit(measure, fig.unit) if fig.kind == "count" else fig.unit
@@ -506,6 +511,22 @@ def _read_figure(fig: Figure, label: str, before: str, evidence: str, topic: str
             if listed is not None and not basis_of(label, ""):
                 basis = listed.basis  # 项目年初预算…，其中：部门预算项目3683.76万元: the list's basis
             _emit(ctx, "project", fig.value, fig.unit, evidence, item=name, year=year, basis=basis)
+
+
+_PART_BREAK = re.compile(r"[，,；;：:。、]")
+
+
+def _whole_stated(term: Term, before: str, evidence: str, ctx: Context) -> bool:
+    """Has this sentence stated the count of `term`'s measure before a 其中 that this figure follows?"""
+    if "其中" not in before:
+        return False
+    return any(f.evidence == evidence and f.measure in term.measures and not f.item for f in ctx.facts)
+
+
+def _part_named(label: str, term: Term) -> str:
+    """The part a count after 其中 names (…，其中行政编制 → 行政编制; 、事业编制 → 事业编制), "" if none."""
+    part = re.sub(r"^其中", "", _PART_BREAK.split(label)[-1].strip()).strip()
+    return part if part.endswith(term.phrase) and len(part) <= MAX_PART_NAME else ""
 
 
 def _comparison_of(label: str, basis: str, ctx: Context) -> tuple[str, str]:
@@ -839,6 +860,8 @@ def _zeros(plain: str, evidence: str, context_topic: str, ctx: Context) -> None:
                 )
         if change and change[0] == 0 and not _change_stated(evidence, ctx):  # "增长0.8%，与上年基本持平": none
             found = match_term(clause, "money", topic, values=False)
+            if not found and ctx.previous is not None and not ctx.previous.change:
+                continue  # 其中：因公出国（境）经费0万元，较上年无变化: the part's, which has no change measure
             base = found[0] if found and found[0].change else ctx.base
             for changed in base.change.split("|") if base and base.change else ():
                 _emit(

@@ -16,7 +16,7 @@ comes from its row label and its column header, both named with the prose vocabu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from budgetbook.document import Table
@@ -290,6 +290,7 @@ class TableContext:
     headers: list[list[str]] = field(default_factory=list)  # the header rows in force
     periods: list[tuple[int | None, str]] = field(default_factory=list)  # year rows read so far (years as rows)
     parts: dict[int, tuple[str, int]] = field(default_factory=dict)  # each side's open part: (name, numbering depth)
+    listed: set[int] = field(default_factory=set)  # ids of the facts of rows printing their 项目类别
 
     @property
     def factor_unit(self) -> str:
@@ -311,7 +312,47 @@ def read_table(table: Table, table_id: int, fiscal_year: int | None, doc_kind: s
         return form, []
     ctx = TableContext(table, table_id, kind, fiscal_year, doc_kind)
     facts = _read_rows(ctx)
+    if ctx.listed:
+        facts = same_name_projects(facts, ctx.listed)
     return (facts if kind.facts else []), ctx.cells
+
+
+def same_name_projects(facts: list[Fact], listed: set[int]) -> list[Fact]:
+    """One project name on several rows of a flat list of projects (rows printing their 项目类别, `listed`: the
+    ids of their facts), nothing on the page telling the rows apart (烟台's 项目支出预算情况表 lists each
+    subordinate unit's 实施公车统管 in turn, without a 单位 column nor a unit row): the department's figure
+    for that project is the sum of its rows. The evidence names every row (their cells stay in `table_cells`
+    one by one); the location is the first row's. Rows a unit (entity) or a column tells apart stay apart;
+    so do rows of a list numbered as a tree (四、X above its one sub-row 1、X) or of forms (项目名称 X restated):
+    they print one figure again."""
+    groups: dict[tuple, list[Fact]] = {}
+    for f in facts:
+        if f.measure == "project" and id(f) in listed:
+            key = (f.item, f.year, f.basis, f.scope, f.entity, f.column, f.unit)
+            groups.setdefault(key, []).append(f)
+    out: list[Fact] = []
+    for f in facts:
+        if f.measure != "project" or id(f) not in listed:
+            out.append(f)
+            continue
+        rows = groups[(f.item, f.year, f.basis, f.scope, f.entity, f.column, f.unit)]
+        if len(rows) == 1:
+            out.append(f)
+        elif f is rows[0]:
+            out.append(_summed(rows))
+    return out
+
+
+def _summed(rows: list[Fact]) -> Fact:
+    first = rows[0]
+    title, _, rest = first.evidence.partition("｜")
+    name, _, rest = rest.partition("｜")
+    column = rest.rpartition("｜")[0]
+    printed = " + ".join(f.evidence.rpartition("｜")[2] for f in rows)
+    where = "、".join(" ".join(p for p in f.location.split() if p[0] in "pr") for f in rows)
+    evidence = f"{title}｜{name}｜{column}｜{printed}（同名{len(rows)}行：{where}；表中未分单位，合计为部门的该项目数）"
+    total = round(sum(f.value for f in rows), 6)
+    return replace(first, value=total, evidence=evidence, precision=round(sum(f.precision for f in rows), 10))
 
 
 def _read_rows(ctx: TableContext) -> list[Fact]:
@@ -374,20 +415,26 @@ def _row(ctx: TableContext, lay: Layout, i: int, row: list[str], in_projects: bo
             continue
         part = _part(ctx, side, raw_label, term, total)
         code = row_code(row, lay.codes, raw_label) if side == 0 else ""
+        listed = ctx.kind.projects == "all" and not total and _prints_category(row, lay, label_col)
         if side == 0:
             units = [clean_label(row[j]) for j in _entity_columns(lay) if j < len(row) and row[j].strip()]
             labels = units[-1:] or [clean_label(row[j]) for j in lay.labels if j < len(row)]
-            ctx.entity = _entity(ctx, labels, label, term, total, bool(units))
+            if not listed:  # a row printing its project's category (其他运转类) is a project, not a unit
+                ctx.entity = _entity(ctx, labels, label, term, total, bool(units))
         level = "" if period or change else _row_level(code, total)
         as_total = total or bool(period or change)  # a year row (2023年预算数) reads each column's measure
         bare = label_col < 0
-        head = _RowLabel(raw_label, label, term, as_total, in_projects, code, level, bare, side, period, change, part)
+        head = _RowLabel(
+            raw_label, label, term, as_total, in_projects, code, level, bare, side, period, change, part, listed
+        )
         for j in range(max(label_col + 1, 0), end):
             if j in lay.codes or j in lay.labels or j in lay.numbers:
                 continue
             path = [h[j] for h in lay.headers if j < len(h)]
             cell_facts = _cell(ctx, i, j, row[j] if j < len(row) else "", head, path)
             facts.extend(cell_facts)
+            if listed:
+                ctx.listed.update(id(f) for f in cell_facts)
             _keep_cell(ctx, i, j, row[j] if j < len(row) else "", head, path, cell_facts)
         if side == 0:
             ctx.carryover = carryover
@@ -455,6 +502,14 @@ def _project_column(lay: Layout) -> list[int]:
     words = load("tables")["columns"]["project_names"]
     found = [j for j in lay.labels if any(clean_label(h[j]) in words for h in lay.headers if j < len(h))]
     return found[:1] if len(lay.labels) > 1 else []
+
+
+def _prints_category(row: list[str], lay: Layout, label_col: int) -> bool:
+    """Does a row print a project category (其他运转类, 特定目标类) in a label column beside its name?"""
+    return any(
+        j != label_col and j < len(row) and row[j].strip() and is_project_category(clean_label(row[j]))
+        for j in lay.labels
+    )
 
 
 def _entity_columns(lay: Layout) -> list[int]:
@@ -551,6 +606,7 @@ class _RowLabel:
     period: tuple[int | None, str] | None = None  # a year row (2023年预算数, 上年): its year and basis
     change: str = ""  # a change row (增减, 增减率): "amount" or "rate"
     part: str = ""  # the part of the spending (基本支出, 项目支出) whose numbered sub-row this is
+    listed: bool = False  # a row of a project list printing its project's category (项目类别: 其他运转类)
 
 
 @dataclass(frozen=True)
@@ -819,6 +875,10 @@ def _reading(ctx: TableContext, column: str | Term, head: _RowLabel, path: list[
         return _Reading((ctx.kind.side_totals[side],), "", "money", False)
     if head.total and ctx.kind.total and (term is None or head.label in load("tables")["columns"]["totals"]):
         return _Reading((ctx.kind.total,), "", "money", False)
+    if head.listed and not head.total and project_name(head.label):
+        # 专用设备购置 | 其他运转类 | 98.00, 放射性药品检验室 | 其他运转类: a project, whatever its name reads as
+        name = project_key(head.raw.strip())
+        return _Reading(("project",), f"{name}（{ctx.entity}）" if ctx.entity else name, "money", False)
     if term is not None and term.item and not ctx.kind.items:
         return None  # 政府采购预算表｜交通运输支出: the procurement of that class, not the department's spending
     if term is not None and head.part and (term.item or set(term.measures) <= _part_items()):

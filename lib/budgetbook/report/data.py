@@ -663,17 +663,55 @@ def comparison(frames: dict[str, pd.DataFrame], folders: dict[str, str] | None =
         COMPARE_PERCENT[3],
         "规模排名",
         "人均“三公”排名",
+        "确定问题",
+        "核对覆盖",
         "报告",
     ]
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=[c for c in columns if c not in AUDIT_COLUMNS])
+    table = _with_audit(table, frames).reindex(columns=columns)
     if not table.empty:
         group = table.groupby(["年度", "口径"])
         table["规模排名"] = group["支出合计（万元）"].rank(ascending=False, method="min")
         table["人均“三公”排名"] = group["人均“三公”（万元）"].rank(ascending=False, method="min")
         table = table.sort_values(["口径", "年度", "支出合计（万元）"], ascending=[False, False, False])
-    kinds = {"年度": YEAR, "在职人数": COUNT, "规模排名": COUNT, "人均“三公”排名": COUNT}
+    kinds = {"年度": YEAR, "在职人数": COUNT, "规模排名": COUNT, "人均“三公”排名": COUNT, "确定问题": COUNT}
     kinds.update(dict.fromkeys(COMPARE_MONEY, MONEY) | dict.fromkeys(COMPARE_PERCENT, PERCENT))
+    kinds["核对覆盖"] = PERCENT
     return ReaderTable(table, kinds, links={"部门": "报告"}, empty="没有可比较的部门（未读到预算或决算文件）。")
+
+
+AUDIT_COLUMNS = ("确定问题", "核对覆盖")
+_KIND_OF_BASIS = {"预算": "budget", "决算": "final_account"}
+
+
+def _with_audit(table: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The comparison's rows with the audit of their documents: the 确定 findings (only these count as the
+    document's errors) and the share of the applicable obligations that could be checked."""
+    if table.empty:
+        return table.assign(**dict.fromkeys(AUDIT_COLUMNS, pd.NA))
+    docs = frames["documents"][["doc_id", "department", "fiscal_year", "doc_kind"]]
+    checks = frames.get("checks", pd.DataFrame(columns=["doc_id", "passed", "severity"]))
+    failed = checks.loc[~checks.passed.fillna(False)]
+    grade = failed["grade"] if "grade" in failed else failed.severity.map({"error": "确定"})
+    sure = failed.loc[grade == "确定"].groupby("doc_id").size()
+    ledger = frames.get("audit_ledger", pd.DataFrame(columns=["doc_id", "status"]))
+    applicable = ledger.loc[ledger.status != "不适用"].groupby("doc_id").size()
+    checked = ledger.loc[ledger.status.isin(["通过", "未通过"])].groupby("doc_id").size()
+    by_key = docs.assign(
+        sure=docs.doc_id.map(sure).fillna(0),
+        applicable=docs.doc_id.map(applicable).fillna(0),
+        checked=docs.doc_id.map(checked).fillna(0),
+    ).groupby(["department", "fiscal_year", "doc_kind"])[["sure", "applicable", "checked"]].sum()
+
+    def audit(row: pd.Series) -> pd.Series:
+        key = (row["部门"], row["年度"], _KIND_OF_BASIS.get(row["口径"], ""))
+        if key not in by_key.index:
+            return pd.Series({"确定问题": pd.NA, "核对覆盖": pd.NA})
+        got = by_key.loc[key]
+        share = 100 * got.checked / got.applicable if got.applicable else pd.NA
+        return pd.Series({"确定问题": int(got.sure), "核对覆盖": share})
+
+    return pd.concat([table, table.apply(audit, axis=1)], axis=1)
 
 
 def _comparison_row(dept: str, year: int, basis: str, own: pd.DataFrame, facts: pd.DataFrame, folders: dict) -> dict:
