@@ -34,6 +34,7 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
         passed = [j for j in judged if j[1]]
         judged_all.append((share, part[0], (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]))
     confirmed = _confirmed_bases(judged_all)
+    totals = _list_totals(judged_all)
     for share, part, (computed, ok, base_facts, value) in judged_all:
         # the base printed in the share's own sentence (支出为3055.44万元，其中：…占X%), given inline, or the
         # base the other shares of its list hold with (a breakdown checks its own base)
@@ -43,6 +44,8 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
             continue  # the base was found elsewhere in the document: not known to be the share's base
         # off by one unit of its last printed digit (59.0% for 58.94%): mis-rounded, a warning
         misrounded = abs(computed - share.value) <= max(tol.percent, 2 * share.precision) + share.precision
+        if misrounded and _sums_to_100(share, totals):
+            ok = True  # one share's last digit moved so that the list adds up to 100% (尾差调整)
         severity = "info" if ok else ("warning" if misrounded else "error")
         message = (
             f"占比：{_describe(part)}占{_fmt(value)}万元的{_fmt(round(computed, 4))}%，"
@@ -58,13 +61,17 @@ def _list_of(share: Row) -> tuple:
 
 
 def _confirmed_bases(judged: list[tuple]) -> dict[tuple, set[float]]:
-    """For each list of shares, the bases that at least two of its shares hold with: the list's own base."""
+    """For each list of shares, the base most of its shares hold with: the list's own base (a small share
+    printed to one decimal holds with many bases, so two agreeing are not enough)."""
     held: dict[tuple, dict[float, int]] = {}
+    sizes: dict[tuple, int] = {}
     for share, _, (_, ok, _, value) in judged:
+        key = _list_of(share)
+        sizes[key] = sizes.get(key, 0) + 1
         if ok:
-            counts = held.setdefault(_list_of(share), {})
+            counts = held.setdefault(key, {})
             counts[value] = counts.get(value, 0) + 1
-    return {key: {v for v, n in counts.items() if n >= 2} for key, counts in held.items()}
+    return {key: {v for v, n in counts.items() if n >= 2 and n > sizes[key] / 2} for key, counts in held.items()}
 
 
 def share_total_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
@@ -126,3 +133,23 @@ def _share_bases(same_year: dict, g: dict, share: pd.Series) -> list[tuple[float
 def _printed_in(evidence: object, value: float) -> bool:
     """Is `value` (万元) printed in the sentence `evidence`?"""
     return bool(_at_value(_numbers(str(evidence))[1], value))
+
+
+def _list_totals(judged: list[tuple]) -> dict[tuple, tuple[float, float]]:
+    """Each list's shares added up, and the rounding of that sum."""
+    out: dict[tuple, tuple[float, float]] = {}
+    seen: set[tuple] = set()
+    for share, _, _ in judged:
+        key = _list_of(share)
+        if (key, share["item"], share.measure) in seen:
+            continue
+        seen.add((key, share["item"], share.measure))
+        total, precision = out.get(key, (0.0, 0.0))
+        out[key] = (total + share.value, precision + share.precision)
+    return out
+
+
+def _sums_to_100(share: Row, totals: dict[tuple, tuple[float, float]]) -> bool:
+    """Do the shares of `share`'s list (three or more) add up to exactly 100% as printed?"""
+    total, _ = totals.get(_list_of(share), (0.0, 0.0))
+    return abs(total - 100) <= share.precision + 1e-9
