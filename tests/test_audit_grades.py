@@ -83,13 +83,35 @@ def test_one_misprinted_cell_breaking_three_identities_by_one_amount_is_still_an
     assert {f.grade for f in grade(own, _facts({"location": "p3 t2 r4 c1"}))} == {SURE}
 
 
-def test_more_sure_findings_of_one_kind_than_a_real_document_holds_are_suspect() -> None:
+def test_more_findings_of_one_kind_than_a_real_document_holds_are_one_reading_problem() -> None:
     facts = _facts({"location": "l5", "source": "prose", "evidence": "x"})
     many = [_finding("change_rate", f"d l{i}", 1.0, 2.0 + i) for i in range(6)]
     graded = grade(many, facts)
-    assert {f.grade for f in graded if f.check == "change_rate"} == {SUSPECT}
+    assert {f.grade for f in graded if f.check == "change_rate"} == {UNCHECKED}
     [note] = [f for f in graded if f.check == "reading:many"]
-    assert "6处不符" in note.message
+    assert "6处不符" in note.message and (note.grade, note.severity) == (SUSPECT, "warning")
+    assert {f.grade for f in grade(many[:4], facts)} == {SURE}  # a handful: the document's own
+
+
+def test_a_blank_total_beside_printed_parts_is_not_the_table_against_the_text() -> None:
+    facts = _facts(
+        {
+            "location": "p44 t3 r15 c9",
+            "evidence": "“三公”经费表｜合计｜“三公”经费预算/小计｜（空）",
+            "measure": "sangong.total",
+        },
+        {
+            "location": "p14 t3 r4 c2",
+            "evidence": "“三公”经费表｜公务接待费｜预算｜（空）",
+            "measure": "sangong.reception",
+        },
+    )
+    evidence = "“三公”经费表｜合计｜“三公”经费预算/小计｜（空） ‖ “三公”经费预算支出16.84万元"
+    [total] = grade([_finding("sangong_table", "d p44 t3 r15 c9 ‖ d l5", 0.0, 16.84, evidence)], facts)
+    assert total.grade == SUSPECT and "空白" in total.why
+    evidence = "“三公”经费表｜公务接待费｜预算｜（空） ‖ 公务接待费1.84万元"
+    [part] = grade([_finding("sangong_table", "d p14 t3 r4 c2 ‖ d l5", 0.0, 1.84, evidence)], facts)
+    assert part.grade == SURE
 
 
 # --- the templates' fixed sentences ---------------------------------------------------------------

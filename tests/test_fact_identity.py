@@ -160,3 +160,130 @@ def test_sangong_total_is_its_subtotal_when_meetings_and_training_stand_beside()
     assert got[("sangong.vehicle", "", "")] == [26.0]
     assert got[("meeting_fee", "", "")] == [37.55]
     assert got[("training_fee", "", "")] == [111.49]
+
+
+# 2026年烟台市交通运输局部门预算 p29–31 (项目支出预算情况表): each subordinate unit's 实施公车统管 in turn, no 单位
+# column nor unit row tells the rows apart; 2026年烟台市市场监督管理局部门预算 p37–38: a project named like a unit
+# (放射性药品检验室) and one named like an economic class (专用设备购置), each printing its 项目类别.
+YANTAI_HEAD = [
+    [
+        "项目名称",
+        "项目类别",
+        "合计",
+        "财政拨款",
+        "",
+        "",
+        "",
+        "财政专户管\n理资金",
+        "单位资金",
+        "使用非财政\n拨款结余",
+        "上年结转",
+    ],
+    ["", "", "", "小计", "一般公共预\n算", "政府性基金\n预算", "国有资本经\n营预算", "", "", "", ""],
+]
+YANTAI_PROJECTS = [
+    *YANTAI_HEAD,
+    ["合 计", "", "13,379.18", "7,366.13", "7,281.79", "80.34", "4.00", "", "6,013.05", "", ""],
+    ["信息化项目维保及等保测评", "其他运转类", "90.00", "90.00", "90.00", "", "", "", "", "", ""],
+    ["实施公车统管", "其他运转类", "28.00", "28.00", "28.00", "", "", "", "", "", ""],
+    ["实施公车统管", "其他运转类", "19.00", "19.00", "19.00", "", "", "", "", "", ""],
+    ["快速路工作专班经费", "其他运转类", "24.00", "16.00", "16.00", "", "", "", "8.00", "", ""],
+    ["信息化项目维保及等保测评", "其他运转类", "260.00", "260.00", "260.00", "", "", "", "", "", ""],
+    ["实施公车统管", "其他运转类", "50.00", "50.00", "50.00", "", "", "", "", "", ""],
+    ["实施公车统管", "其他运转类", "4.00", "4.00", "4.00", "", "", "", "", "", ""],
+]
+YANTAI_MARKET = [
+    *YANTAI_HEAD,
+    ["合 计", "", "15,148.45", "6,713.45", "6,713.45", "", "", "", "8,435.00", "", ""],
+    ["专用设备购置", "其他运转类", "98.00", "98.00", "98.00", "", "", "", "", "", ""],
+    ["放射性药品检验室", "其他运转类", "180.00", "180.00", "180.00", "", "", "", "", "", ""],
+    ["实施公车统管费用", "其他运转类", "3.00", "3.00", "3.00", "", "", "", "", "", ""],
+    ["实施公车统管费用", "其他运转类", "1.00", "1.00", "1.00", "", "", "", "", "", ""],
+    ["专用设备购置", "其他运转类", "1,680.00", "", "", "", "", "", "1,680.00", "", ""],
+]
+
+
+def test_one_project_on_rows_nothing_tells_apart_is_the_sum_of_its_rows() -> None:
+    facts = table_facts(table("项目支出预算情况表", "万元", YANTAI_PROJECTS), 12, 2026, "budget")
+    got = by_measure(facts)
+    assert got[("project", "实施公车统管", "")] == [101.0]
+    assert got[("project", "信息化项目维保及等保测评", "")] == [350.0]
+    assert got[("project", "快速路工作专班经费", "")] == [24.0]
+    assert got[("project", "实施公车统管", "一般公共预算")] == [101.0]
+    summed = next(f for f in facts if f.measure == "project" and f.item == "实施公车统管" and not f.scope)
+    assert "28.00 + 19.00 + 50.00 + 4.00" in summed.evidence and "同名4行" in summed.evidence
+    assert summed.location == "p7 l1 t12 r4 c2"  # the first row's
+
+
+def test_a_project_row_printing_its_category_is_a_project_not_a_unit_nor_a_class() -> None:
+    facts = table_facts(table("项目支出预算情况表", "万元", YANTAI_MARKET), 12, 2026, "budget")
+    got = by_measure(facts)
+    assert not [f for f in facts if f.entity]
+    assert got[("project", "放射性药品检验室", "")] == [180.0]
+    assert got[("project", "专用设备购置", "")] == [1778.0]
+    assert got[("project", "实施公车统管费用", "")] == [4.0]
+    assert not [f for f in facts if f.measure == "expenditure.economic"]
+
+
+def prose(text: str) -> dict:
+    from budgetbook.extract.prose import Context, extract_paragraph
+
+    return by_measure(extract_paragraph(text, Context(2026, "budget", "", "p13 l6")))
+
+
+def test_a_count_after_its_whole_and_qizhong_is_a_part_not_the_whole() -> None:
+    # 2026年西安市统计局部门预算 p13; 卫生健康委员会_2026年部门预算 p7 (parts joined by 、)
+    got = prose("截至上年底，本部门人员编制145人，其中行政编制59人，事业编制86人；")
+    assert got[("staff.authorized", "", "")] == [145.0]
+    assert got[("staff.authorized", "行政编制", "")] == [59.0]
+    assert got[("staff.authorized", "事业编制", "")] == [86.0]
+    got = prose("截至2022年底，本部门人员编制10964人，其中行政编制115人、事业编制10849人；")
+    assert got[("staff.authorized", "", "")] == [10964.0]
+    assert got[("staff.authorized", "事业编制", "")] == [10849.0]
+
+
+def test_changes_in_a_numbered_reason_are_a_units_part_not_the_departments() -> None:
+    # 2026年烟台市人力资源和社会保障局部门预算 p33: the third reason is 市社保中心's share of the change
+    got = prose(
+        "3.收支预算减少的主要原因，一是市人社局因政策调整取消人力资源服务业资金项目预算；三是市社保中心机关事业单位"
+        "养老保险基金补助收支缺口资金减少3430万元，企业及特困事业单位退休人员统筹外待遇项目较上年增加459万元，"
+        "同时2025年机构整合后增加三名工作人员，基本支出增加24.86万元，总体收支预算降低3303.14万元。"
+    )
+    assert not [k for k in got if k[0].endswith(".change")]
+    got = prose("2.支出预算减少13469.96万元，其中基本支出增加116.16万元，项目支出减少13586.12万元。")
+    assert got[("expenditure.basic.change", "", "")] == [116.16]
+    assert got[("expenditure.change", "", "")] == [-13469.96]
+
+
+def test_no_change_of_a_part_without_a_change_measure_is_no_change_of_the_whole() -> None:
+    # 住房和建设局_2026年部门预算 p30: the 三公 rose by 74.97; its parts' 无变化/持平 are not the 三公's
+    got = prose(
+        "2022年本部门当年一般公共预算“三公”经费预算支出80.77万元，较上年增加74.97万元（92.82%）。"
+        "其中：因公出国（境）经费0万元，较上年无变化；公务接待费5.77万元，较上年减少0.03万元（0.5%），与上年基本持平；"
+        "公务用车购置费0万元，较上年无变化。"
+    )
+    assert got[("sangong.change", "", "")] == [74.97]
+    assert got[("sangong.reception", "", "")] == [5.77]
+    assert prose("2022年本部门当年一般公共预算“三公”经费预算支出6.00万元，与上年持平。")[
+        ("sangong.change", "", "")
+    ] == [0.0]
+
+
+def test_the_units_account_balance_is_a_source_beside_the_carryover() -> None:
+    # 2026年西安市公安局部门预算 p9: 上年结转 and 上年实户资金余额 are two lines of the revenue
+    got = prose(
+        "本部门当年预算收入344447.70万元，其中：一般公共预算拨款324638.50万元、上年结转13102.70万元、"
+        "上年实户资金余额3262.49万元、其他收入3444.00万元，较上年减少129422.00万元。"
+    )
+    assert got[("revenue.carryover", "", "")] == [13102.7]
+    assert got[("revenue.account_balance", "", "")] == [3262.49]
+    rows = [
+        ["收入", "", "支出", ""],
+        ["项目", "预算数", "项目", "预算数"],
+        ["一、一般公共预算拨款", "3,246,385,000.00", "一、公共安全支出", "3,444,477,000.00"],
+        ["上年实户资金余额", "32,624,900.00", "", ""],
+        ["上年结转", "131,027,000.00", "", ""],
+    ]
+    got = by_measure(table_facts(table("2026年部门综合预算收支总表", "元", rows), 3, 2026, "budget"))
+    assert got[("revenue.carryover", "", "")] == [13102.7]
+    assert got[("revenue.account_balance", "", "")] == [3262.49]

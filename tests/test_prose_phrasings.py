@@ -37,7 +37,7 @@ def values(text: str, measure: str, **kw) -> list[float]:
         ("涉及一级预算项目4个，金额合计300万元。", "performance.projects", [4.0]),
         ("专项业务经费支出86.4万元。", "expenditure.project", [86.4]),
         ("人员经费和公用经费支出320.5万元。", "expenditure.basic", [320.5]),
-        ("上年实户资金余额15万元。", "revenue.carryover", [15.0]),
+        ("上年实户资金余额15万元。", "revenue.account_balance", [15.0]),
         ("2023年部门决算收入为1300万元，决算支出1200万元。", "revenue.total", [1300.0]),
         ("2023年部门决算收入为1300万元，决算支出1200万元。", "expenditure.total", [1200.0]),
         ("本单位无下属单位。", "org.affiliated_units", [0.0]),

@@ -231,6 +231,18 @@ def _last_digits(f: Finding) -> bool:
     return abs(d) <= int(_rules()["last_digit_units"]) * step + 1e-9
 
 
+def _blank_total(f: Finding) -> bool:
+    """Is a blank cell the finding stands on a total (合计/小计 row or column)? A table stating none of a
+    thing leaves its parts blank too; a blank total beside printed parts is a cell the reader misplaced or
+    the table's own omission, not the table's word against the text."""
+    totals = ("合计", "小计", "总计")
+    for e in str(f.evidence).split(" ‖ "):
+        cells = e.split("｜")
+        if len(cells) >= 4 and cells[-1] == "（空）" and any(t in "".join(cells[1:3]) for t in totals):
+            return True
+    return False
+
+
 def grade_one(f: Finding, doubts: dict[str, str]) -> Finding:
     """`f` with its grade, its severity following from it, and why it is not 确定."""
     if f.passed:
@@ -250,8 +262,8 @@ def grade_one(f: Finding, doubts: dict[str, str]) -> Finding:
         grade, why = SUSPECT, reasons["last_digit"]
     else:
         found = [doubts[p] for p in _figures(f) if p in doubts]
-        if f.check in _rules()["blank_is_the_finding"]:  # a blank the finding is about is no doubt of it
-            found = [w for w in found if w != reasons["blank"]]
+        if f.check in _rules()["blank_is_the_finding"] and not _blank_total(f):
+            found = [w for w in found if w != reasons["blank"]]  # a blank the finding is about is no doubt of it
         if found and not f.check.startswith("table:"):
             unread = reasons["unread_table"]
             grade = UNCHECKED if unread in found else SUSPECT
@@ -267,28 +279,35 @@ def grade_one(f: Finding, doubts: dict[str, str]) -> Finding:
 
 
 def _too_many(findings: list[Finding]) -> list[Finding]:
-    """More 确定 findings of one check in one document than a real document holds: each is 疑似, and the
-    document has a reading problem to review."""
+    """More findings of one check in one document (确定 or 疑似) than a real document holds: a reading
+    problem to review, reported once (疑似); the findings themselves could not be made (未能核对)."""
     limit = int(_rules()["many_of_one_kind"])
-    count = Counter((f.doc_id, f.check) for f in findings if f.grade == SURE)
+    loud = [f for f in findings if f.grade in (SURE, SUSPECT)]
+    count = Counter((f.doc_id, f.check) for f in loud)
     crowded = {k for k, n in count.items() if n > limit}
     if not crowded:
         return findings
     why = _rules()["reasons"]["many"]
     out = [
-        replace(f, severity="warning", grade=SUSPECT, why=why, message=f"{f.message}（{why}）")
-        if f.grade == SURE and (f.doc_id, f.check) in crowded
+        replace(f, severity="info", grade=UNCHECKED, why=why, message=f"{f.message}（{why}）")
+        if f.grade in (SURE, SUSPECT) and (f.doc_id, f.check) in crowded
         else f
         for f in findings
     ]
     names = _rules()["check_names"]
     for doc_id, check in sorted(crowded):
-        n = count[(doc_id, check)]
+        mine = [f for f in loud if (f.doc_id, f.check) == (doc_id, check)]
         message = (
-            f"「{names.get(check, check)}」核对发现{n}处不符，多于一份真实公开通常所有，"
-            f"可能是读取问题而非文件错误：已列为疑似，请逐条对照原文复核"
+            f"「{names.get(check, check)}」核对发现{len(mine)}处不符，多于一份真实公开通常所有，"
+            f"更可能是读取问题（表格或句式未被正确识别）而非文件错误：请对照原文复核，逐条结果列为未能核对"
         )
-        out.append(Finding(doc_id, "reading:many", "info", False, None, float(n), message, "", "", UNCHECKED, why))
+        location = " ‖ ".join(dict.fromkeys(p for f in mine[:20] for p in _figures(f)))
+        first = mine[0].message[:200]
+        out.append(
+            Finding(
+                doc_id, "reading:many", "warning", False, None, float(len(mine)), message, first, location, SUSPECT, why
+            )
+        )
     return out
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 
 MONEY_UNITS = {"万元": 1.0, "万": 1.0, "元": 0.0001, "千元": 0.1, "亿元": 10000.0}
 COUNT_UNITS = {"个": "个", "辆": "辆", "人": "人", "名": "人", "家": "个", "项": "个", "台": "个", "套": "个"}
-# Where revenue comes from (the parts of revenue.total besides the carry-over).
+# Where revenue comes from (the parts of revenue.total besides the carry-over and the accounts' balance).
 FUNDING_SOURCES = (
     "revenue.general_budget",
     "revenue.gov_fund",
@@ -16,7 +16,7 @@ FUNDING_SOURCES = (
     "revenue.operating",
     "revenue.other",
 )
-REVENUE_PARTS = (*FUNDING_SOURCES, "revenue.carryover")
+REVENUE_PARTS = (*FUNDING_SOURCES, "revenue.carryover", "revenue.account_balance")
 _UNIT_OF_MEASURE = {"assets.vehicles": "辆", "staff.authorized": "人", "staff.active": "人", "staff.retired": "人"}
 
 
