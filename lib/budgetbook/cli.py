@@ -144,14 +144,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def summary(checks, completeness) -> str:
-    """One line on the audit: findings by severity and the mean completeness."""
-    counts = checks.loc[~checks.passed.fillna(False)].severity.value_counts().to_dict()
+    """One line on the audit: findings by grade (only 确定 is the document's error) and the mean completeness."""
+    failed = checks.loc[~checks.passed.fillna(False)]
+    grades = failed["grade"] if "grade" in failed else failed.severity.map({"error": "确定", "warning": "疑似"})
+    counts = grades.fillna("未能核对").value_counts().to_dict()
     passed = int(checks.passed.fillna(False).sum())
     scores = completeness.drop_duplicates("doc_id").score.dropna()
-    mean = f"{scores.mean():.1f}%" if len(scores) else "n/a"
+    mean = f"{scores.mean():.1f}%" if len(scores) else "无"
     return (
-        f"audit: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {passed} checks passed; "
-        f"completeness {mean} on average"
+        f"校验：确定{counts.get('确定', 0)}处，疑似{counts.get('疑似', 0)}处（待复核），"
+        f"未能核对{counts.get('未能核对', 0)}处，相符{passed}处；公开完整性平均{mean}"
     )
 
 
