@@ -6,12 +6,20 @@ of the text."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pandas as pd
 
 from budgetbook.audit import Tolerance, run_checks, with_groups
 from budgetbook.audit.shares import share_checks
-from budgetbook.audit.templates import as_of_checks, completion_checks, final_vs_budget_checks, punctuation_checks
+from budgetbook.audit.templates import (
+    _pattern,
+    as_of_checks,
+    completion_checks,
+    final_vs_budget_checks,
+    punctuation_checks,
+)
+from budgetbook.extract.vocab import load
 from tests.test_audit_mutations import Mutation, _rewrite, loud
 
 PER_DOC = 3
@@ -26,6 +34,8 @@ def text_against_table(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[Mutati
     sure = ~facts.doubtful & (facts.context == facts.scope) & (facts.scope == "")
     prose = facts.loc[sure & (facts.source == "prose") & facts.measure.str.startswith(("revenue.", "expenditure."))]
     prose = prose.loc[~prose.measure.str.endswith((".share", ".change", ".change_pct"))]
+    # a revenue source's sentence names its fund (一般公共预算拨款收入): compared in tables only
+    prose = prose.loc[~prose.measure.isin(load("checks")["sum"][0]["parts"])]
     table = facts.loc[sure & (facts.source == "table")]
     both = prose.reset_index().merge(table, on=keys, suffixes=("", "_t"))
     both = both.loc[((both.value - both.value_t).abs() < 0.006) & (both.value.abs() > 1)]
@@ -47,7 +57,21 @@ def share_in_breakdown(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[Mutati
     """A share of a breakdown that agrees with its base, changed in its sentence: the share check fires."""
     tol = Tolerance.default()
     facts = with_groups(doc["facts"], doc.get("paragraphs"))
-    held = [f for f in share_checks(facts, tol) if f.passed and " t" not in f.location]
+    # a share of 0% holds with any base: changing it tells nothing of the base; a share whose part the audit
+    # does not take for the department's (a comparison base, an item of a part) is not judged when it fails
+    found = list(share_checks(facts, tol))
+    held_bases = Counter(
+        (f.doc_id, f.location.split(" ‖ ")[0], f.message.split("占")[-1].split("的")[0]) for f in found if f.passed
+    )
+    held = [
+        f
+        for f in found
+        if f.passed
+        and " t" not in f.location
+        and f.actual
+        and _sure_part(facts, f.actual)
+        and (len(set(f.location.split(" ‖ "))) == 1 or _in_list(f, held_bases))
+    ]
     out = []
     for f in held[:PER_DOC]:
         at = facts.measure.str.endswith(".share") & ((facts.value - f.actual).abs() < 1e-9)
@@ -55,11 +79,30 @@ def share_in_breakdown(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[Mutati
         if not at.any():
             continue
         mutated = facts.copy()
-        new = round(f.actual + max(0.5, f.actual * 0.1), 2)
+        new = round(f.actual * 1.3 + 1, 2)  # beyond the rounding of a part printed in whole 万元
         mutated.loc[at, "value"] = new
         fired = {m.message for m in share_checks(mutated, tol) if not m.passed and m.severity in ("error", "warning")}
         out.append(Mutation(doc_id, "share in a breakdown", f"{f.actual}%", bool(fired)))
     return out
+
+
+def _in_list(f, held_bases: Counter) -> bool:
+    """Do four or more shares of `f`'s sentence hold with its base (a breakdown that pins its base)?"""
+    return held_bases[(f.doc_id, f.location.split(" ‖ ")[0], f.message.split("占")[-1].split("的")[0])] >= 4
+
+
+def _sure_part(facts: pd.DataFrame, share: float) -> bool:
+    """Is the part of the prose share of value `share` a figure the audit takes for certain?"""
+    rows = facts.loc[facts.measure.str.endswith(".share") & ((facts.value - share).abs() < 1e-9)]
+    for _, r in rows.iterrows():
+        part = facts.loc[
+            (facts.group == r.group)
+            & (facts.measure == r.measure.removesuffix(".share"))
+            & (facts["item"] == r["item"])
+        ]
+        if not part.empty and not part.doubtful.iloc[0] and not (r.context and not r.scope):
+            return True
+    return False
 
 
 def _with_text(doc: dict[str, pd.DataFrame], i: int, text: str) -> pd.DataFrame:
@@ -70,12 +113,13 @@ def _with_text(doc: dict[str, pd.DataFrame], i: int, text: str) -> pd.DataFrame:
 def as_of_mutation(doc_id: str, doc: dict[str, pd.DataFrame]) -> list[Mutation]:
     """截至YYYY年 of a holdings sentence moved a year back: the date no longer fits the document's year."""
     ps, documents = doc["paragraphs"], doc["documents"]
-    if list(as_of_checks(ps, documents)):
-        return []
+    known = documents.fiscal_year.notna() & documents.doc_kind.isin(["budget", "final_account"])
+    if not known.any() or list(as_of_checks(ps, documents)):
+        return []  # a document of no known year and kind states no holdings' date to check
     for i, text in zip(ps.index, ps.text.fillna(""), strict=True):
-        m = re.search(r"截至(20\d\d)年", text)
+        m = _pattern("as_of", "date").search(text)
         if m:
-            changed = text.replace(m.group(0), f"截至{int(m.group(1)) - 1}年", 1)
+            changed = text.replace(m.group(0), m.group(0).replace(m.group(1), str(int(m.group(1)) - 1)), 1)
             found = list(as_of_checks(_with_text(doc, i, changed), documents))
             return [Mutation(doc_id, "截至 year of a sentence", m.group(0), bool(found))]
     return []

@@ -32,10 +32,15 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
             continue
         judged = [_share_against(share, part[0], base, tol) for base in bases]
         passed = [j for j in judged if j[1]]
-        judged_all.append((share, part[0], (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]))
-    confirmed = _confirmed_bases(judged_all)
-    totals = _list_totals(judged_all)
-    for share, part, (computed, ok, base_facts, value) in judged_all:
+        best = (passed or sorted(judged, key=lambda j: abs(j[0] - share.value)))[0]
+        judged_all.append((share, part[0], best, judged))
+    confirmed = _confirmed_bases([(s, p, j) for s, p, _, judged in judged_all for j in judged])
+    totals = _list_totals([(s, p, best) for s, p, best, _ in judged_all])
+    for share, part, best, judged in judged_all:
+        own = confirmed.get(_list_of(share), set())
+        # a share of a list whose base the list pins down is judged against that base
+        pinned = sorted((j for j in judged if j[3] in own), key=lambda j: not j[1])
+        computed, ok, base_facts, value = pinned[0] if pinned else best
         # the base printed in the share's own sentence (支出为3055.44万元，其中：…占X%), given inline, or the
         # base the other shares of its list hold with (a breakdown checks its own base)
         inline = not base_facts or _printed_in(share.evidence, value) or value in confirmed.get(_list_of(share), ())
@@ -56,22 +61,33 @@ def share_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
 
 
 def _list_of(share: Row) -> tuple:
-    """The list a share is stated in: its document, paragraph or table, and the measures it is a share of."""
-    return share.doc_id, share.group, str(share.of or "")
+    """The list a share is stated in: its document and its paragraph or table (a base the list pins down is
+    taken by each share only among its own candidate bases)."""
+    return share.doc_id, share.group
 
 
 def _confirmed_bases(judged: list[tuple]) -> dict[tuple, set[float]]:
-    """For each list of shares, the base most of its shares hold with: the list's own base (a small share
-    printed to one decimal holds with many bases, so two agreeing are not enough)."""
-    held: dict[tuple, dict[float, int]] = {}
-    sizes: dict[tuple, int] = {}
-    for share, _, (_, ok, _, value) in judged:
-        key = _list_of(share)
-        sizes[key] = sizes.get(key, 0) + 1
+    """For each list of shares, the bases two of its shares hold with, one of them printed precisely enough
+    to pin its base down (81.73% to 0.006% of itself; a small share to one decimal, 1.4%, holds with many
+    bases): the list's own base."""
+    held: dict[tuple, dict[float, list]] = {}
+    for share, _, (_, ok, _, value) in judged:  # every base each share holds with, not only its first
         if ok:
-            counts = held.setdefault(key, {})
-            counts[value] = counts.get(value, 0) + 1
-    return {key: {v for v, n in counts.items() if n >= 2 and n > sizes[key] / 2} for key, counts in held.items()}
+            held.setdefault(_list_of(share), {}).setdefault(value, []).append(share)
+    return {
+        key: {
+            v
+            for v, shares in by_base.items()
+            if (len(shares) >= 2 and any(_pins(s) for s in shares)) or any(_pins(s, 0.0005) for s in shares)
+        }
+        for key, by_base in held.items()
+    }
+
+
+def _pins(share: Row, within: float = 0.005) -> bool:
+    """Is a share printed precisely enough to tell its base from another (its rounding under `within` of
+    it: 0.5% with another share agreeing, 0.05% alone — 55.74% to 0.009% of itself)?"""
+    return share.value > 0 and share.precision / share.value <= within
 
 
 def share_total_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:

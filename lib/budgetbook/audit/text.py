@@ -63,6 +63,8 @@ def comparison_checks(paragraphs: pd.DataFrame, said: Said | None = None) -> Ite
             before = t[max(0, m.start(3) - 2) : m.start(3)]
             if (a_u == "%") != (b_u == "%") or re.search(w["rule"], m.group(0)) or re.search("[不未最]", before):
                 continue  # 不低于/最高不超过, 按照标准: a rule, not a comparison of the two figures
+            if any(x in t[m.end(3) : m.start(4)] for x in [*w["up"], *w["down"]]):
+                continue  # 与上年持平，比上年增加0万元: the second figure is a change, not a level compared
             a, b = _amount(a_v, a_u), _amount(b_v, b_u)
             wrong = (
                 (word in w["greater"] and not a > b)

@@ -639,9 +639,22 @@ def _cell(ctx: TableContext, i: int, j: int, text: str, head: _RowLabel, path: l
     basis = reading.basis or basis
     unit = {"money": "万元", "percent": "%", "score": "分"}.get(reading.kind) or count_unit(reading.measures[0])
     precision = precision_of(text, ctx.factor_unit) if reading.kind == "money" and text.strip() else 0.0
-    scope = reading.scope or _table_scope(ctx, reading)
+    scope = reading.scope or _fund_column(tuple(path[1:])) or _table_scope(ctx, reading)
     cell = _Cell(i, j, text, header_text, year, basis, unit, precision, scope)
     return [_fact(ctx, head, cell, m, value, reading.item) for m in reading.measures]
+
+
+@lru_cache(maxsize=1 << 10)
+def _fund_column(lower: tuple[str, ...]) -> str:
+    """The fund a sub-column under a measure's header names (因公出国（境）费 › 政府性基金): that fund's part
+    of the figure, its scope — not the figure itself."""
+    funds = load("tables")["fund_columns"]
+    for level in lower:
+        name = squash(level)
+        for scope, words in funds.items():
+            if name in words:
+                return scope
+    return ""
 
 
 @dataclass(frozen=True)
