@@ -22,7 +22,15 @@ from budgetbook.report.present import COUNT, MONEY, PERCENT, SCORE, VALUE, YEAR,
 from budgetbook.storage import read_frames
 
 FRAMES = (
-    "documents", "facts", "indicators", "checks", "completeness", "audit_ledger", "tables", "paragraphs", "problems"
+    "documents",
+    "facts",
+    "indicators",
+    "checks",
+    "completeness",
+    "audit_ledger",
+    "tables",
+    "paragraphs",
+    "problems",
 )
 KEY_MEASURES = [
     "revenue.total",
@@ -697,11 +705,15 @@ def _with_audit(table: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.Data
     ledger = frames.get("audit_ledger", pd.DataFrame(columns=["doc_id", "status"]))
     applicable = ledger.loc[ledger.status != "不适用"].groupby("doc_id").size()
     checked = ledger.loc[ledger.status.isin(["通过", "未通过"])].groupby("doc_id").size()
-    by_key = docs.assign(
-        sure=docs.doc_id.map(sure).fillna(0),
-        applicable=docs.doc_id.map(applicable).fillna(0),
-        checked=docs.doc_id.map(checked).fillna(0),
-    ).groupby(["department", "fiscal_year", "doc_kind"])[["sure", "applicable", "checked"]].sum()
+    by_key = (
+        docs.assign(
+            sure=docs.doc_id.map(sure).fillna(0),
+            applicable=docs.doc_id.map(applicable).fillna(0),
+            checked=docs.doc_id.map(checked).fillna(0),
+        )
+        .groupby(["department", "fiscal_year", "doc_kind"])[["sure", "applicable", "checked"]]
+        .sum()
+    )
 
     def audit(row: pd.Series) -> pd.Series:
         key = (row["部门"], row["年度"], _KIND_OF_BASIS.get(row["口径"], ""))
