@@ -83,9 +83,9 @@ def other_title(doc: Document) -> None:
                     old = t.title
                     t.title = t.title.replace(variant, other, 1)
                     t.caption = [c.replace(variant, other, 1) for c in t.caption]
+                    named = re.compile(rf"(?<![\u4e00-\u9fff]){re.escape(old)}")  # the whole title, not a part
                     for p in doc.paragraphs:  # the 目录 names the table as its title does
-                        if old in p.raw:
-                            p.raw = p.raw.replace(old, t.title)
+                        p.raw = named.sub(t.title, p.raw)
                     break
             else:
                 continue

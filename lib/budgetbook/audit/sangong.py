@@ -8,6 +8,7 @@ import pandas as pd
 
 from budgetbook.audit.figures import SANGONG
 from budgetbook.audit.model import Finding, Tolerance, _evidence, _fmt, _name, _where
+from budgetbook.extract.vocab import load
 
 
 def _blank_cell(f: pd.Series) -> bool:
@@ -17,7 +18,9 @@ def _blank_cell(f: pd.Series) -> bool:
 def sangong_table_checks(facts: pd.DataFrame, tol: Tolerance) -> Iterator[Finding]:
     """The "三公" table against the text: a figure the text states where the table's cell is blank or 0,
     and a figure the table prints where the text says there is none (0万元, 无…)."""
-    mine = facts.loc[facts.measure.isin(SANGONG) & ~facts.doubtful & (facts.context == facts.scope)]
+    # "三公" are of the general budget's fiscal funds: another fund's sub-column (政府性基金 0.00) is not them
+    other_fund = facts.scope.fillna("").isin(load("checks")["grade"]["other_funds"])
+    mine = facts.loc[facts.measure.isin(SANGONG) & ~facts.doubtful & (facts.context == facts.scope) & ~other_fund]
     table = (
         mine.loc[(mine.source == "table") & (mine.table_kind.fillna("") == "sangong")] if "table_kind" in mine else None
     )
