@@ -202,7 +202,7 @@ def is_data_row(row: list[str]) -> bool:
         return False
     if any(x in ("**", "栏次", "行次") for x in cells):
         return False
-    numbers = [x for x in cells if x.isdigit()]
+    numbers = [x for x in cells if x.isascii() and x.isdigit()]  # not ² (a digit to str.isdigit, not to int)
     start = int(numbers[0]) if numbers else 0
     return not (len(numbers) >= 3 and numbers == [str(i) for i in range(start, start + len(numbers))])
 
