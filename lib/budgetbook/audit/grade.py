@@ -318,7 +318,10 @@ def grade(findings: list[Finding], facts: pd.DataFrame) -> list[Finding]:
     collapsed = {id(f) for fs in unread.values() for f in fs}
     kept = [f for f in findings if id(f) not in collapsed]
     kept.extend(_unread_table(key, fs) for key, fs in unread.items())
-    doubts = figure_doubts(facts, set(unread)) if not facts.empty else {}
+    # only the figures of findings that did not pass are graded: not every figure of a large document
+    places = {p for f in kept if not f.passed for p in _figures(f)}
+    named = facts.doc_id.astype(str) + " " + facts.location.astype(str) if places and not facts.empty else None
+    doubts = figure_doubts(facts.loc[named.isin(places)], set(unread)) if named is not None else {}
     return _too_many([grade_one(f, doubts) for f in kept])
 
 
