@@ -8,7 +8,19 @@ from collections.abc import Iterator
 import pandas as pd
 
 from budgetbook.audit.figures import _FIGURE_COLUMNS, _at_value, _numbers
-from budgetbook.audit.model import Finding, Row, Tolerance, _describe, _evidence, _first, _fmt, _judge, _same, rows
+from budgetbook.audit.model import (
+    Finding,
+    Row,
+    Tolerance,
+    _describe,
+    _evidence,
+    _first,
+    _fmt,
+    _judge,
+    _same,
+    in_wan,
+    rows,
+)
 from budgetbook.extract.vocab import load
 
 
@@ -72,7 +84,9 @@ def _belongs_to_subitem(change: pd.Series, base: pd.Series) -> bool:
         if base.source != "prose":
             return False
         before = text[: min(at_change)] if at_change else text
-        return "其中" in before or any(abs(_amount(m) - abs(change.value)) > 0.006 for m in _AMOUNT.finditer(before))
+        return "其中" in before or any(
+            abs(in_wan(m.group(1), m.group(2)) - abs(change.value)) > 0.006 for m in _AMOUNT.finditer(before)
+        )
     if not at_change:
         return False
     between = text[min(at_base) : max(at_change)]
@@ -89,11 +103,6 @@ def _names_a_part(change: pd.Series, measure: str) -> bool:
 
 
 _AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
-
-
-def _amount(m: re.Match) -> float:
-    value = float(m.group(1).replace(",", ""))
-    return value / 10000 if m.group(2) == "元" else value
 
 
 def _rate_check(change: pd.Series, base: pd.Series, rate: pd.Series, tol: Tolerance) -> Iterator[Finding]:

@@ -57,6 +57,12 @@ class Finding:
         return {**self.__dict__, "difference": self.difference}
 
 
+def in_wan(value: str, unit: str) -> float:
+    """A printed amount (thousands separators allowed) in 万元, from 万元, 亿元 or 元."""
+    v = float(value.replace(",", ""))
+    return v * 10000 if unit == "亿元" else v / 10000 if unit == "元" else v
+
+
 def fmt(value: float) -> str:
     """A figure as printed in a message: thousands separators, no trailing zeros."""
     return f"{value:,.6f}".rstrip("0").rstrip(".")

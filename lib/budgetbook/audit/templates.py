@@ -18,7 +18,7 @@ from functools import cache
 
 import pandas as pd
 
-from budgetbook.audit.model import Finding, _page, column_values, fmt
+from budgetbook.audit.model import Finding, _page, column_values, fmt, in_wan
 from budgetbook.extract.vocab import load
 from budgetbook.text import normalize
 
@@ -37,14 +37,9 @@ def _pattern(check: str, key: str) -> re.Pattern:
     return re.compile(text.replace("{amount}", _AMOUNT).replace("{percent}", r"(\d+(?:\.\d+)?)\s*%"))
 
 
-def _wan(value: str, unit: str) -> float:
-    v = float(value.replace(",", ""))
-    return v * 10000 if unit == "亿元" else v / 10000 if unit == "元" else v
-
-
 def _precision(value: str, unit: str) -> float:
     decimals = len(value.partition(".")[2])
-    return _wan("0." + "0" * decimals + "5" if decimals else "0.5", unit)
+    return in_wan("0." + "0" * decimals + "5" if decimals else "0.5", unit)
 
 
 def _texts(paragraphs: pd.DataFrame) -> Iterator[tuple[str, str, str]]:
@@ -63,8 +58,8 @@ def final_vs_budget_checks(paragraphs: pd.DataFrame) -> Iterator[Finding]:
             said = word.search(t, m.end(), m.end() + 400)
             if not said:
                 continue
-            b, final = (3, 4) if m.group(3) else (1, 2), _wan(m.group(5), m.group(6))
-            budget = _wan(m.group(b[0]), m.group(b[1]))
+            b, final = (3, 4) if m.group(3) else (1, 2), in_wan(m.group(5), m.group(6))
+            budget = in_wan(m.group(b[0]), m.group(b[1]))
             allowed = _precision(m.group(b[0]), m.group(b[1])) + _precision(m.group(5), m.group(6))
             relation = words[said.group(1)]
             diff = final - budget
@@ -90,7 +85,7 @@ def completion_checks(paragraphs: pd.DataFrame, tolerance: float = 0.01) -> Iter
             said = rate.search(t, m.end(), m.end() + 60)
             if not said:
                 continue
-            budget, final, z = _wan(m.group(1), m.group(2)), _wan(m.group(5), m.group(6)), float(said.group(1))
+            budget, final, z = in_wan(m.group(1), m.group(2)), in_wan(m.group(5), m.group(6)), float(said.group(1))
             where = f"第{_page(loc)}页正文"
             if budget == 0:
                 if z != 0:

@@ -16,7 +16,7 @@ from functools import cache
 
 import pandas as pd
 
-from budgetbook.audit.model import Finding, _page, column_values, fmt
+from budgetbook.audit.model import Finding, _page, column_values, fmt, in_wan
 from budgetbook.extract.vocab import load
 from budgetbook.outline import TOC, heading_rank
 from budgetbook.text import normalize, squash
@@ -43,11 +43,6 @@ def _words() -> dict:
     return load("checks")["wording"]
 
 
-def _amount(value: str, unit: str) -> float:
-    v = float(value)
-    return v * 10000 if unit == "亿元" else v / 10000 if unit == "元" else v
-
-
 def comparison_checks(paragraphs: pd.DataFrame, said: Said | None = None) -> Iterator[Finding]:
     """X万元，大于/小于/高于/低于/等于/持平 …Y万元 in one clause: the word must fit the figures (`said`: the
     paragraphs' `said_of`, where the caller has it)."""
@@ -65,7 +60,7 @@ def comparison_checks(paragraphs: pd.DataFrame, said: Said | None = None) -> Ite
                 continue  # 不低于/最高不超过, 按照标准: a rule, not a comparison of the two figures
             if any(x in t[m.end(3) : m.start(4)] for x in [*w["up"], *w["down"]]):
                 continue  # 与上年持平，比上年增加0万元: the second figure is a change, not a level compared
-            a, b = _amount(a_v, a_u), _amount(b_v, b_u)
+            a, b = in_wan(a_v, a_u), in_wan(b_v, b_u)
             wrong = (
                 (word in w["greater"] and not a > b)
                 or (word in w["less"] and not a < b)
@@ -109,7 +104,7 @@ def _pairs(text: str) -> list[tuple[re.Match, float, float, str]]:
         a_v, a_u, middle, b_v, b_u, word = m.groups()
         if (a_u == "%") != (b_u == "%") or any(x in middle for x in [*ups, *downs]):
             continue  # 比上年减少26.92万元: the second figure is the change, not the earlier level
-        out.append((m, _amount(a_v, a_u), _amount(b_v, b_u), word))
+        out.append((m, in_wan(a_v, a_u), in_wan(b_v, b_u), word))
     return out
 
 
